@@ -1,0 +1,45 @@
+# Setup, build, demo and tests of gpatlas.  `make demo` and `make test` start from a fresh Debian.
+R ?= R
+RSCRIPT ?= Rscript
+JOBS ?= 2
+DEB_PACKAGES = r-base-dev r-cran-rcpp r-cran-rcppeigen r-cran-testthat r-cran-roxygen2 \
+	libtorch-dev libopenblas0-pthread catch2 cmake g++ make
+SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps docs install demo test test-r test-cpp bench clean
+
+# Installs only the Debian packages that are missing.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "all Debian packages present"; fi
+
+docs:
+	$(RSCRIPT) -e 'roxygen2::roxygenise(roclets = c("rd", "namespace"), load_code = "source")'
+
+install: deps
+	MAKEFLAGS=-j$(JOBS) $(R) CMD INSTALL --no-test-load .
+
+demo: install
+	$(RSCRIPT) inst/scripts/demo.R
+
+test: install test-r test-cpp
+
+test-r:
+	$(RSCRIPT) tests/run-tests.R
+
+test-cpp:
+	cmake -S tests/cpp -B build/cpp -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build build/cpp -j$(JOBS)
+	cd build/cpp && ctest --output-on-failure
+
+bench: install
+	$(RSCRIPT) bench/stage2_speed.R
+
+clean:
+	./cleanup
+	rm -rf build

@@ -1,0 +1,13 @@
+# Package-level documentation and native-code registration.
+
+#' gpatlas: genotype to many-phenotype mapping with denoising autoencoders
+#'
+#' G-P Atlas trains a phenotype denoising autoencoder, then a genotype encoder
+#' into its frozen latent space, so that one network predicts many phenotypes
+#' from genotypes. Start with [gp_simulate()] or [read_byxrm()], split with
+#' [gp_split()], fit with [gpatlas()] and evaluate with [gp_metrics()].
+#'
+#' @keywords internal
+#' @useDynLib gpatlas, .registration = TRUE
+#' @importFrom Rcpp evalCpp
+"_PACKAGE"

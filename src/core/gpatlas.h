@@ -1,0 +1,118 @@
+// Public interface of the gpatlas core: plain types only, so callers need not include LibTorch.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace gpatlas {
+
+constexpr uint8_t kMissingCode = 255;
+
+// Network sizes and training settings; see gpatlas_control() in R for the meaning of each.
+struct Control {
+  int latent_dim = 32;
+  int pheno_hidden = 64;     // phenotype encoder hidden layer
+  int decoder_hidden = 64;   // phenotype decoder hidden layer
+  int geno_hidden = 2048;    // genotype encoder hidden layer
+  double pheno_noise_sd = 0.894;  // sd of Gaussian noise added to (standardized) phenotypes
+  double geno_flip = 0.09;        // probability that one one-hot bit flips (each direction)
+  int epochs_pheno = 250;
+  int epochs_geno = 250;
+  int batch_size = 16;
+  double lr = 1e-3;
+  double beta1 = 0.5;
+  double beta2 = 0.999;
+  double adam_eps = 1e-8;
+  double l1 = 0.8;    // penalty on ||colsum(W1)||_1
+  double l2 = 0.01;   // penalty on ||colsum(W1)||_2
+  double bn_momentum = 0.8;
+  double leaky_slope = 0.01;
+  bool mask_missing = true;  // false: missing phenotypes count as 0 (the reference's behaviour)
+  uint64_t seed = 1;
+  int threads = 0;  // 0: leave LibTorch's setting alone
+};
+
+// Phenotypes, row-major n x m; missing entries have observed == 0 (their value is ignored).
+struct PhenoData {
+  int n = 0;
+  int m = 0;
+  std::vector<float> values;
+  std::vector<uint8_t> observed;
+};
+
+// Genotypes as allele codes, row-major n x loci; kMissingCode marks a missing call
+// (its one-hot block is all zero).
+struct GenoData {
+  int n = 0;
+  int loci = 0;
+  int alleles = 2;
+  std::vector<uint8_t> codes;
+  int features() const { return loci * alleles; }
+};
+
+// One named parameter or buffer; data is row-major with the given shape.
+struct Param {
+  std::string name;
+  std::vector<int64_t> shape;
+  std::vector<float> data;
+};
+using ParamList = std::vector<Param>;
+
+struct Progress {
+  int stage = 1;  // 1 phenotype autoencoder, 2 genotype encoder
+  int epoch = 0;  // 1-based
+  int epochs = 0;
+  double loss = 0;
+  double seconds = 0;
+};
+
+struct Callbacks {
+  std::function<void(const Progress&)> progress;  // after each epoch
+  std::function<bool()> interrupted;              // polled between batches
+};
+
+// Thrown when Callbacks::interrupted() returns true.
+struct Interrupted : std::exception {
+  const char* what() const noexcept override { return "training interrupted by the user"; }
+};
+
+struct FitResult {
+  ParamList params;
+  std::vector<double> loss_pheno, seconds_pheno;  // per epoch
+  std::vector<double> loss_geno, seconds_geno;
+};
+
+// Trains stage 1 on pheno, then stage 2 on (geno, pheno) with the decoder frozen.
+// epochs_geno == 0 skips stage 2; epochs_pheno == 0 with `init` given keeps stage 1 as is.
+FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& control,
+              const Callbacks& callbacks, const ParamList* init = nullptr);
+
+enum class Output { phenotype, latent };
+
+// Eval-mode predictions, row-major n x (m or latent_dim).
+std::vector<float> predict_from_genotype(const ParamList& params, const Control& arch, int n_pheno,
+                                         const GenoData& geno, Output what);
+std::vector<float> predict_from_phenotype(const ParamList& params, const Control& arch,
+                                          const PhenoData& pheno, Output what);
+
+// Fused Adam step for the first genotype layer, exposed for tests and benchmarks.
+// wt: features x hidden (row-major, one row per input feature); x_t: features x batch;
+// delta: batch x hidden (dLoss/dPreactivation); pen: per-feature penalty gradient.
+// colsum receives the row sums of the updated wt.
+struct AdamState {
+  double lr, beta1, beta2, eps;
+  long step;  // 1-based step number after this update
+};
+void fused_adam_first_layer(float* wt, float* m, float* v, const float* x_t, const float* delta,
+                            const float* pen, float* colsum, int64_t features, int64_t hidden,
+                            int64_t batch, const AdamState& st);
+
+// Penalty gradient from the column sums: l1 * sign(s) + l2 * s / ||s||_2; returns the penalty.
+double penalty_gradient(const float* colsum, int64_t features, double l1, double l2, float* pen);
+
+int torch_threads();
+void set_torch_threads(int n);
+
+}  // namespace gpatlas

@@ -1,0 +1,75 @@
+// The G-P Atlas networks as LibTorch modules (internal to the core; includes torch).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <vector>
+
+#include "gpatlas.h"
+
+namespace gpatlas {
+
+// Linear -> BatchNorm1d -> LeakyReLU, the recipe of every hidden and latent layer.
+void append_block(torch::nn::Sequential& seq, int in, int out, const Control& c);
+
+struct Nets {
+  torch::nn::Sequential pheno_encoder;
+  torch::nn::Sequential decoder;
+  // The first genotype layer is kept outside autograd: stored transposed (features x hidden,
+  // one contiguous row per input feature) so the fused optimizer streams it once per step.
+  torch::Tensor w1t;
+  torch::Tensor b1;
+  torch::nn::Sequential geno_rest;  // BatchNorm, LeakyReLU, Linear, BatchNorm, LeakyReLU
+
+  Nets(const Control& c, int n_pheno, int64_t n_features);
+
+  ParamList export_params() const;
+  void import_params(const ParamList& params);
+  void eval();
+};
+
+// xoshiro256** seeded through splitmix64: fast, and identical on every platform, so the
+// shuffles and genotype noise of a seed never change with the standard library.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) {
+    for (auto& s : s_) {
+      seed += 0x9E3779B97F4A7C15ULL;
+      uint64_t z = seed;
+      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+      z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+      s = z ^ (z >> 31);
+    }
+  }
+  uint64_t next() {
+    const uint64_t result = rotl(s_[1] * 5, 7) * 9;
+    const uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
+  uint64_t below(uint64_t n) { return next() % n; }  // bias is < 2^-40 for our n
+
+ private:
+  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  uint64_t s_[4];
+};
+
+// Noisy one-hot batch written transposed (features x n_rows) into out: every bit flips with
+// probability `flip`, 0 -> 1 and 1 -> 0 alike.
+void noisy_onehot_t(const GenoData& g, const int64_t* rows, int64_t n_rows, double flip, Rng& rng,
+                    float* out);
+
+// Dense one-hot rows for the given individuals (rows x features), optionally with bit flips.
+torch::Tensor onehot_rows(const GenoData& g, const int64_t* rows, int64_t n_rows);
+
+// Throws std::invalid_argument when codes and dimensions disagree.
+void check_geno(const GenoData& g);
+// Phenotype matrix with missing entries set to 0.
+torch::Tensor pheno_tensor(const PhenoData& p);
+
+}  // namespace gpatlas

@@ -1,0 +1,185 @@
+// Training of both G-P Atlas stages: the phenotype autoencoder, then the genotype encoder.
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+
+#include "nets.h"
+
+namespace gpatlas {
+
+namespace {
+
+void shuffle(std::vector<int64_t>& v, Rng& rng) {
+  for (int64_t i = static_cast<int64_t>(v.size()) - 1; i > 0; --i)
+    std::swap(v[i], v[rng.below(static_cast<uint64_t>(i) + 1)]);
+}
+
+// Batches of a shuffled epoch; a trailing batch of one individual is dropped because
+// BatchNorm cannot normalise a single sample (shuffling puts that individual elsewhere later).
+std::vector<std::pair<int64_t, int64_t>> batches(int64_t n, int64_t size) {
+  std::vector<std::pair<int64_t, int64_t>> out;
+  for (int64_t s = 0; s < n; s += size) {
+    const int64_t len = std::min(size, n - s);
+    if (len >= 2) out.emplace_back(s, len);
+  }
+  return out;
+}
+
+torch::Tensor masked_mse(const torch::Tensor& pred, const torch::Tensor& target,
+                         const torch::Tensor& mask) {
+  return ((pred - target).pow(2) * mask).sum() / mask.sum().clamp_min(1.0);
+}
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+void check_interrupt(const Callbacks& cb) {
+  if (cb.interrupted && cb.interrupted()) throw Interrupted();
+}
+
+void validate(const PhenoData& pheno, const GenoData& geno, const Control& c) {
+  if (pheno.n < 2) throw std::invalid_argument("at least two individuals are needed to train");
+  if (c.batch_size < 2) throw std::invalid_argument("batch_size must be at least 2 (BatchNorm)");
+  if (c.batch_size > pheno.n)
+    throw std::invalid_argument("batch_size (" + std::to_string(c.batch_size) +
+                                ") is larger than the number of individuals (" +
+                                std::to_string(pheno.n) + ")");
+  if (c.epochs_pheno < 0 || c.epochs_geno < 0) throw std::invalid_argument("epochs must be >= 0");
+  if (!(c.lr > 0)) throw std::invalid_argument("lr must be positive");
+  if (!(c.geno_flip >= 0 && c.geno_flip < 1)) throw std::invalid_argument("geno_flip must be in [0, 1)");
+  if (!(c.pheno_noise_sd >= 0)) throw std::invalid_argument("pheno_noise_sd must be >= 0");
+  if (c.epochs_geno > 0) {
+    check_geno(geno);
+    if (geno.n != pheno.n)
+      throw std::invalid_argument("genotypes and phenotypes have different numbers of individuals");
+    if (geno.features() < 1) throw std::invalid_argument("no genotype features");
+  }
+}
+
+}  // namespace
+
+FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
+              const Callbacks& cb, const ParamList* init) {
+  validate(pheno, geno, c);
+  set_torch_threads(c.threads);
+  torch::manual_seed(c.seed);
+  Rng rng(c.seed);
+
+  const int64_t n = pheno.n, m = pheno.m;
+  const int64_t F = c.epochs_geno > 0 ? geno.features() : 0;
+  Nets nets(c, static_cast<int>(m), F);
+  if (init) nets.import_params(*init);
+
+  const torch::Tensor Y = pheno_tensor(pheno);
+  torch::Tensor mask = torch::ones({n, m});
+  if (c.mask_missing) {
+    float* pm = mask.data_ptr<float>();
+    for (int64_t i = 0; i < n * m; ++i) pm[i] = pheno.observed[i] ? 1.0f : 0.0f;
+  }
+
+  FitResult res;
+  std::vector<int64_t> order(n);
+  for (int64_t i = 0; i < n; ++i) order[i] = i;
+  const auto plan = batches(n, c.batch_size);
+  auto adam_options = torch::optim::AdamOptions(c.lr).betas({c.beta1, c.beta2}).eps(c.adam_eps);
+
+  // Stage 1: phenotype denoising autoencoder.  Each stage reseeds LibTorch so that its
+  // random stream does not depend on how the other stage was configured.
+  {
+    torch::manual_seed(c.seed + 1);
+    std::vector<torch::Tensor> params = nets.pheno_encoder->parameters();
+    for (auto& p : nets.decoder->parameters()) params.push_back(p);
+    torch::optim::Adam opt(params, adam_options);
+    nets.pheno_encoder->train();
+    nets.decoder->train();
+    for (int epoch = 1; epoch <= c.epochs_pheno; ++epoch) {
+      const auto t0 = Clock::now();
+      shuffle(order, rng);
+      double loss_sum = 0;
+      for (const auto& [start, len] : plan) {
+        check_interrupt(cb);
+        auto idx = torch::from_blob(order.data() + start, {len}, torch::kLong);
+        auto y = Y.index_select(0, idx);
+        auto mb = mask.index_select(0, idx);
+        auto noisy = c.pheno_noise_sd > 0 ? y + c.pheno_noise_sd * torch::randn_like(y) : y;
+        auto loss = masked_mse(nets.decoder->forward(nets.pheno_encoder->forward(noisy)), y, mb);
+        opt.zero_grad();
+        loss.backward();
+        opt.step();
+        loss_sum += loss.item<double>();
+      }
+      res.loss_pheno.push_back(loss_sum / plan.size());
+      res.seconds_pheno.push_back(seconds_since(t0));
+      if (cb.progress) cb.progress({1, epoch, c.epochs_pheno, res.loss_pheno.back(), res.seconds_pheno.back()});
+    }
+  }
+
+  // Stage 2: genotype encoder into the frozen latent space.
+  if (c.epochs_geno > 0) {
+    torch::manual_seed(c.seed + 2);
+    nets.decoder->eval();
+    for (auto& p : nets.decoder->parameters()) p.set_requires_grad(false);
+    nets.geno_rest->train();
+    nets.b1.set_requires_grad(true);
+    std::vector<torch::Tensor> params = nets.geno_rest->parameters();
+    params.push_back(nets.b1);
+    torch::optim::Adam opt(params, adam_options);
+
+    const int64_t H = c.geno_hidden;
+    auto m1 = torch::zeros_like(nets.w1t);
+    auto v1 = torch::zeros_like(nets.w1t);
+    auto colsum = nets.w1t.sum(1);
+    auto pen = torch::empty({F});
+    auto x_t = torch::zeros({F, static_cast<int64_t>(c.batch_size)});
+    long step = 0;
+
+    for (int epoch = 1; epoch <= c.epochs_geno; ++epoch) {
+      const auto t0 = Clock::now();
+      shuffle(order, rng);
+      double loss_sum = 0;
+      for (const auto& [start, len] : plan) {
+        check_interrupt(cb);
+        auto xb = len == c.batch_size ? x_t : torch::zeros({F, len});
+        float* px = xb.data_ptr<float>();
+        noisy_onehot_t(geno, order.data() + start, len, c.geno_flip, rng, px);
+        auto idx = torch::from_blob(order.data() + start, {len}, torch::kLong);
+        auto y = Y.index_select(0, idx);
+        auto mb = mask.index_select(0, idx);
+
+        torch::Tensor pre;
+        {
+          torch::NoGradGuard guard;
+          pre = torch::addmm(nets.b1, xb.t(), nets.w1t);
+        }
+        pre.set_requires_grad(true);
+        auto out = nets.decoder->forward(nets.geno_rest->forward(pre));
+        auto loss = masked_mse(out, y, mb);
+        opt.zero_grad();
+        loss.backward();
+        auto delta = pre.grad().contiguous();
+        nets.b1.mutable_grad() = delta.sum(0);
+
+        penalty_gradient(colsum.data_ptr<float>(), F, c.l1, c.l2, pen.data_ptr<float>());
+        ++step;
+        fused_adam_first_layer(nets.w1t.data_ptr<float>(), m1.data_ptr<float>(),
+                               v1.data_ptr<float>(), px, delta.data_ptr<float>(),
+                               pen.data_ptr<float>(), colsum.data_ptr<float>(), F, H, len,
+                               {c.lr, c.beta1, c.beta2, c.adam_eps, step});
+        opt.step();
+        loss_sum += loss.item<double>();
+      }
+      res.loss_geno.push_back(loss_sum / plan.size());
+      res.seconds_geno.push_back(seconds_since(t0));
+      if (cb.progress) cb.progress({2, epoch, c.epochs_geno, res.loss_geno.back(), res.seconds_geno.back()});
+    }
+    nets.b1.set_requires_grad(false);
+  }
+
+  nets.eval();
+  res.params = nets.export_params();
+  return res;
+}
+
+}  // namespace gpatlas

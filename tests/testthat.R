@@ -1,0 +1,4 @@
+library(testthat)
+library(gpatlas)
+
+test_check("gpatlas")

@@ -1,0 +1,50 @@
+# Shared test helpers: location of the BYxRM data and a tiny hand-made data set.
+
+# The yeast files live outside the package; tests that need them skip when no
+# copy is found.
+byxrm_dir <- function() {
+  candidates <- c(
+    Sys.getenv("GPATLAS_BYXRM_DIR", unset = ""),
+    file.path("..", "..", "..", "shared", "data", "byxrm"),
+    "/work/shared/data/byxrm"
+  )
+  for (dir in candidates[nzchar(candidates)]) {
+    files <- file.path(dir, c("BYxRM_GenoData.txt.gz", "BYxRM_PhenoData.txt.gz"))
+    if (all(file.exists(files))) {
+      return(normalizePath(dir))
+    }
+  }
+  NULL
+}
+
+tiny_pheno <- function() {
+  matrix(
+    c(1.5, 2.0, NA, 0.5, 10, 12, 11, 9),
+    ncol = 2,
+    dimnames = list(c("a", "b", "c", "d"), c("height", "weight"))
+  )
+}
+
+tiny_geno <- function() {
+  matrix(
+    c(0L, 1L, 2L, 0L, 1L, 1L, NA, 0L, 2L, 2L, 1L, 0L),
+    ncol = 3,
+    dimnames = list(c("a", "b", "c", "d"), c("m1", "m2", "m3"))
+  )
+}
+
+tiny_gp_data <- function() {
+  gp_data(tiny_pheno(), tiny_geno())
+}
+
+# Writes a small folder in the BYxRM file layout for reader tests.
+write_byxrm_files <- function(dir, geno_lines, pheno_lines) {
+  dir.create(dir, showWarnings = FALSE)
+  con <- gzfile(file.path(dir, "BYxRM_GenoData.txt.gz"), "w")
+  writeLines(geno_lines, con)
+  close(con)
+  con <- gzfile(file.path(dir, "BYxRM_PhenoData.txt.gz"), "w")
+  writeLines(pheno_lines, con)
+  close(con)
+  dir
+}
