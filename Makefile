@@ -30,7 +30,7 @@ demo: install
 test: install test-r test-cpp
 
 test-r:
-	$(RSCRIPT) tests/run-tests.R
+	$(RSCRIPT) tools/run-tests.R
 
 test-cpp:
 	cmake -S tests/cpp -B build/cpp -DCMAKE_BUILD_TYPE=Release >/dev/null

@@ -245,7 +245,8 @@ resolve_ids <- function(ids, pheno_ids, geno_ids, n) {
       ""
     }
     stop(sprintf(
-      "Individual ids differ between phenotypes and genotypes: row %d is '%s' in phenotypes but '%s' in genotypes.%s",
+      paste0("Individual ids differ between phenotypes and genotypes: ",
+             "row %d is '%s' in phenotypes but '%s' in genotypes.%s"),
       k, pheno_ids[k], geno_ids[k], hint
     ), call. = FALSE)
   }
@@ -300,7 +301,8 @@ resolve_markers <- function(markers, geno_names, n_markers) {
   if (!is.null(geno_names) && !identical(marker, as.character(geno_names))) {
     k <- which(marker != geno_names | is.na(marker))[1L]
     stop(sprintf(
-      "Marker names in `markers` differ from the genotype column names: column %d is '%s' in markers but '%s' in genotypes.",
+      paste0("Marker names in `markers` differ from the genotype column names: ",
+             "column %d is '%s' in markers but '%s' in genotypes."),
       k, marker[k], geno_names[k]
     ), call. = FALSE)
   }
@@ -391,7 +393,8 @@ as_gp_data <- function(x, ...) {
 #' @export
 as_gp_data.default <- function(x, ...) {
   stop(sprintf(
-    "Cannot convert an object of class '%s' to gp_data; supply a genotype matrix or data frame.",
+    paste0("Cannot convert an object of class '%s' to gp_data; ",
+           "supply a genotype matrix or data frame."),
     class(x)[1L]
   ), call. = FALSE)
 }
@@ -498,7 +501,8 @@ code_genotypes <- function(x, alleles = NULL) {
     u <- sort(unique(vals[!is.na(vals[, j]), j]), method = "radix")
     if (length(u) > 2L) {
       stop(sprintf(
-        "Marker '%s' has %d distinct alleles (%s); letter-coded markers must be biallelic.",
+        paste0("Marker '%s' has %d distinct alleles (%s); ",
+               "letter-coded markers must be biallelic."),
         marker_names[j], length(u), paste(u, collapse = ", ")
       ), call. = FALSE)
     }
@@ -537,7 +541,7 @@ dim.gp_data <- function(x) {
     stop("gp_data objects are subset by individual only: use x[i, ].",
          call. = FALSE)
   }
-  if (nargs() - !missing(drop) < 3L) {
+  if (nargs() - (!missing(drop)) < 3L) {
     stop("Use x[i, ] to select individuals of a gp_data object.",
          call. = FALSE)
   }
@@ -578,7 +582,8 @@ gp_subset <- function(data, i) {
       idx <- seq_len(n)[i]
     } else {
       if (any(i < 1 | i > n)) {
-        stop(sprintf("Individual indices must lie in 1..%d (no mixing of positive and negative).", n),
+        stop(sprintf(paste0("Individual indices must lie in 1..%d ",
+                            "(no mixing of positive and negative)."), n),
              call. = FALSE)
       }
       idx <- as.integer(i)

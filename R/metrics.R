@@ -1,4 +1,4 @@
-# Prediction accuracy per trait and per individual (MSE, MAPE, R^2, Pearson r) that skips missing values.
+# Prediction accuracy per trait and per individual (MSE, MAPE, R^2, Pearson r), NA-aware.
 
 #' Prediction accuracy per trait and per individual
 #'

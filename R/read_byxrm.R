@@ -1,4 +1,4 @@
-# Reader for the BYxRM yeast cross files (Bloom et al. 2013) as redistributed with G-P Atlas.
+# Reader for the BYxRM yeast cross (Bloom et al. 2013) as shipped with G-P Atlas.
 
 #' Read the BYxRM yeast cross
 #'
@@ -58,7 +58,8 @@ read_byxrm <- function(dir) {
   absent <- c(geno_file, pheno_file)[!file.exists(c(geno_file, pheno_file))]
   if (length(absent)) {
     stop(sprintf(
-      "Missing file '%s'; the folder must hold BYxRM_GenoData.txt.gz and BYxRM_PhenoData.txt.gz.",
+      paste0("Missing file '%s'; the folder must hold ",
+             "BYxRM_GenoData.txt.gz and BYxRM_PhenoData.txt.gz."),
       absent[1L]
     ), call. = FALSE)
   }
@@ -75,7 +76,8 @@ read_byxrm <- function(dir) {
     }
     k <- which(geno$ids != rownames(pheno))[1L]
     stop(sprintf(
-      "Segregant order differs between the files: position %d is '%s' in the genotype file but '%s' in the phenotype file.",
+      paste0("Segregant order differs between the files: position %d is ",
+             "'%s' in the genotype file but '%s' in the phenotype file."),
       k, geno$ids[k], rownames(pheno)[k]
     ), call. = FALSE)
   }
@@ -108,7 +110,8 @@ read_byxrm_geno <- function(path) {
   width <- n_ind + 1L
   if (length(cells) %% width != 0L) {
     stop(sprintf(
-      "Genotype file '%s' is ragged: rows must have %d fields (marker plus %d segregants).",
+      paste0("Genotype file '%s' is ragged: rows must have %d fields ",
+             "(marker plus %d segregants)."),
       path, width, n_ind
     ), call. = FALSE)
   }

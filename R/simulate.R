@@ -1,4 +1,4 @@
-# Simulator of multi-trait genotype-phenotype data with pleiotropy and epistasis, with its truth.
+# Simulator of multi-trait genotype-phenotype data with pleiotropy, epistasis and truth.
 
 #' Simulate genotypes and phenotypes with a known genetic architecture
 #'
@@ -148,8 +148,11 @@ simulate_architecture <- function(s) {
   pleio_src <- pleio_src[keep]
   pleio_l <- pleio_l[keep]
   pleio_p <- pleio_p[keep]
-  for (a in seq_len(n_alleles)) {
-    weights[cbind(pleio_l, a, pleio_p)] <- primary_w[pleio_src, a]
+  # cbind() would recycle the allele index into a bogus row when empty.
+  if (length(pleio_l)) {
+    for (a in seq_len(n_alleles)) {
+      weights[cbind(pleio_l, a, pleio_p)] <- primary_w[pleio_src, a]
+    }
   }
 
   interactions <- draw_interactions(primary_l, k, m, n_alleles, s$p_interact)

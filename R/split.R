@@ -1,4 +1,4 @@
-# Train/test splitting of gp_data objects and seeded evaluation that leaves the caller's RNG alone.
+# Train/test splitting of gp_data objects, and seeding that leaves the global RNG alone.
 
 #' Split a data set into training and test individuals
 #'

@@ -2,6 +2,7 @@
 #include <Rcpp.h>
 #include <R_ext/Utils.h>
 
+#include <chrono>
 #include <cstring>
 
 #include "core/gpatlas.h"
@@ -127,6 +128,12 @@ void interrupt_probe(void*) { R_CheckUserInterrupt(); }
 bool r_interrupt_pending() { return R_ToplevelExec(interrupt_probe, nullptr) == FALSE; }
 
 void print_progress(const gpatlas::Progress& p) {
+  // Redrawing more than a few times a second only floods logs of non-interactive runs.
+  static auto last = std::chrono::steady_clock::time_point{};
+  const auto now = std::chrono::steady_clock::now();
+  const bool final_epoch = p.epoch == p.epochs;
+  if (!final_epoch && p.epoch != 1 && now - last < std::chrono::milliseconds(500)) return;
+  last = now;
   const int width = 30;
   const int filled = p.epochs > 0 ? static_cast<int>(width * static_cast<double>(p.epoch) / p.epochs) : width;
   std::string bar(filled, '=');

@@ -1,6 +1,7 @@
 // Fused gradient + Adam update of the first genotype layer, and its column-sum penalty gradient.
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -28,6 +29,7 @@ void adam_block(float* wt, float* m, float* v, const float* x_t, const float* de
                 const float* pen, float* colsum, int64_t begin, int64_t end, int64_t hidden,
                 int64_t batch, float b1, float b2, float one_minus_b1, float one_minus_b2,
                 float step_size, float bc2_sqrt, float eps, float* g) {
+  const float inv_bc2 = 1.0f / bc2_sqrt;
   for (int64_t j = begin; j < end; ++j) {
     const float* xj = x_t + j * batch;
     const float p = pen[j];
@@ -41,18 +43,25 @@ void adam_block(float* wt, float* m, float* v, const float* x_t, const float* de
     float* wj = wt + j * hidden;
     float* mj = m + j * hidden;
     float* vj = v + j * hidden;
-    float s = 0.0f;
     for (int64_t h = 0; h < hidden; ++h) {
       const float gh = g[h];
       const float mh = mj[h] * b1 + gh * one_minus_b1;
       const float vh = vj[h] * b2 + gh * gh * one_minus_b2;
-      const float denom = std::sqrt(vh) / bc2_sqrt + eps;
+      const float denom = std::sqrt(vh) * inv_bc2 + eps;
       const float wh = wj[h] - step_size * (mh / denom);
       mj[h] = mh;
       vj[h] = vh;
       wj[h] = wh;
-      s += wh;
     }
+    // Lane-wise partial sums keep both loops vectorizable without reassociating float math.
+    constexpr int kLanes = 16;
+    float acc[kLanes] = {0};
+    int64_t h = 0;
+    for (; h + kLanes <= hidden; h += kLanes)
+      for (int k = 0; k < kLanes; ++k) acc[k] += wj[h + k];
+    float s = 0.0f;
+    for (; h < hidden; ++h) s += wj[h];
+    for (int k = 0; k < kLanes; ++k) s += acc[k];
     colsum[j] = s;
   }
 }
@@ -70,7 +79,10 @@ void fused_adam_first_layer(float* wt, float* m, float* v, const float* x_t, con
   const float omb1 = static_cast<float>(1.0 - st.beta1), omb2 = static_cast<float>(1.0 - st.beta2);
   const float eps = static_cast<float>(st.eps);
   // Each feature row is independent, so any split over threads gives identical results.
-  at::parallel_for(0, features, 64, [&](int64_t begin, int64_t end) {
+  // Chunks of at least ~256k weights keep small models on one thread, where waking a team
+  // would cost more than the work.
+  const int64_t grain = std::max<int64_t>(16, (int64_t{1} << 18) / std::max<int64_t>(hidden, 1));
+  at::parallel_for(0, features, grain, [&](int64_t begin, int64_t end) {
     std::vector<float> g(static_cast<size_t>(hidden));
     adam_block(wt, m, v, x_t, delta, pen, colsum, begin, end, hidden, batch, b1, b2, omb1, omb2,
                step_size, bc2_sqrt, eps, g.data());

@@ -58,6 +58,21 @@ void validate(const PhenoData& pheno, const GenoData& geno, const Control& c) {
   }
 }
 
+// A stage-1-only fit stores an empty (0 x hidden) first genotype layer; to resume with stage 2
+// from it, keep this model's fresh initialisation of that layer instead of rejecting its shape.
+ParamList start_params(const ParamList& init, const Nets& nets) {
+  ParamList start = init;
+  bool empty_geno = false;
+  for (const auto& p : start)
+    if (p.name == "geno_encoder.w1t" && !p.shape.empty() && p.shape[0] == 0) empty_geno = true;
+  if (!empty_geno || nets.w1t.size(0) == 0) return start;
+  for (const auto& fresh : nets.export_params())
+    if (fresh.name == "geno_encoder.w1t" || fresh.name == "geno_encoder.b1")
+      for (auto& p : start)
+        if (p.name == fresh.name) p = fresh;
+  return start;
+}
+
 }  // namespace
 
 FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
@@ -70,7 +85,7 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
   const int64_t n = pheno.n, m = pheno.m;
   const int64_t F = c.epochs_geno > 0 ? geno.features() : 0;
   Nets nets(c, static_cast<int>(m), F);
-  if (init) nets.import_params(*init);
+  if (init) nets.import_params(start_params(*init, nets));
 
   const torch::Tensor Y = pheno_tensor(pheno);
   torch::Tensor mask = torch::ones({n, m});

@@ -1,0 +1,349 @@
+// Tests of training and prediction through the plain-typed public API (gpatlas.h only).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "gpatlas.h"
+
+using namespace gpatlas;
+
+namespace {
+
+// Uniform in [0, 1) from the raw mt19937 stream: std::*_distribution differ between standard
+// libraries, the engine's output does not.
+double unif(std::mt19937& gen) { return (gen() >> 8) * (1.0 / 16777216.0); }
+
+struct Data {
+  PhenoData pheno;
+  GenoData geno;
+};
+
+// Genotypes drive two latent factors and every phenotype is a linear mix of them plus a
+// little noise, so both stages have something real to learn.
+Data make_data(int n, int m, int loci, int alleles, uint32_t seed) {
+  std::mt19937 gen(seed);
+  Data d;
+  d.geno.n = n;
+  d.geno.loci = loci;
+  d.geno.alleles = alleles;
+  d.geno.codes.resize(static_cast<size_t>(n) * loci);
+  for (auto& c : d.geno.codes) c = static_cast<uint8_t>(gen() % alleles);
+
+  std::vector<double> effect(static_cast<size_t>(2) * loci * alleles);
+  for (auto& e : effect) e = unif(gen) < 0.3 ? unif(gen) * 2 - 1 : 0.0;
+  std::vector<double> mix(static_cast<size_t>(2) * m);
+  for (auto& w : mix) w = unif(gen) * 2 - 1;
+
+  d.pheno.n = n;
+  d.pheno.m = m;
+  d.pheno.values.resize(static_cast<size_t>(n) * m);
+  d.pheno.observed.assign(d.pheno.values.size(), 1);
+  for (int i = 0; i < n; ++i) {
+    double z[2] = {0, 0};
+    for (int k = 0; k < 2; ++k)
+      for (int l = 0; l < loci; ++l)
+        z[k] += effect[(static_cast<size_t>(k) * loci + l) * alleles + d.geno.codes[static_cast<size_t>(i) * loci + l]];
+    for (int j = 0; j < m; ++j)
+      d.pheno.values[static_cast<size_t>(i) * m + j] =
+          static_cast<float>(mix[j] * z[0] + mix[m + j] * z[1] + 0.05 * (unif(gen) - 0.5));
+  }
+  return d;
+}
+
+Control tiny_control() {
+  Control c;
+  c.latent_dim = 4;
+  c.pheno_hidden = 8;
+  c.decoder_hidden = 8;
+  c.geno_hidden = 8;
+  c.epochs_pheno = 2;
+  c.epochs_geno = 2;
+  c.batch_size = 8;
+  c.seed = 42;
+  // One thread: bitwise comparisons between fits must not depend on reduction order.
+  c.threads = 1;
+  return c;
+}
+
+bool starts_with(const std::string& s, const std::string& prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
+
+bool bit_equal(const Param& a, const Param& b) {
+  return a.name == b.name && a.shape == b.shape && a.data.size() == b.data.size() &&
+         std::memcmp(a.data.data(), b.data.data(), a.data.size() * sizeof(float)) == 0;
+}
+
+const Param& find_param(const ParamList& params, const std::string& name) {
+  for (const auto& p : params)
+    if (p.name == name) return p;
+  FAIL("parameter " << name << " is missing");
+  throw std::logic_error("unreachable");
+}
+
+// Names of parameters under `prefix` that are not bit-identical between the two lists.
+std::vector<std::string> differing(const ParamList& a, const ParamList& b, const std::string& prefix) {
+  std::vector<std::string> out;
+  for (const auto& p : a)
+    if (starts_with(p.name, prefix) && !bit_equal(p, find_param(b, p.name))) out.push_back(p.name);
+  return out;
+}
+
+// Names of parameters under `prefix` that are bit-identical (i.e. were not changed).
+std::vector<std::string> unchanged(const ParamList& a, const ParamList& b, const std::string& prefix) {
+  std::vector<std::string> out;
+  for (const auto& p : a)
+    if (starts_with(p.name, prefix) && bit_equal(p, find_param(b, p.name))) out.push_back(p.name);
+  return out;
+}
+
+size_t count_prefix(const ParamList& params, const std::string& prefix) {
+  size_t k = 0;
+  for (const auto& p : params) k += starts_with(p.name, prefix);
+  return k;
+}
+
+bool all_bit_equal(const ParamList& a, const ParamList& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (!bit_equal(a[i], b[i])) return false;
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("predictions have one row per individual and the requested width", "[predict]") {
+  const Data d = make_data(40, 3, 20, 3, 1);
+  const Control c = tiny_control();
+  const FitResult fit_res = fit(d.pheno, d.geno, c, {});
+  CHECK(fit_res.loss_pheno.size() == 2);
+  CHECK(fit_res.loss_geno.size() == 2);
+
+  const auto pg = predict_from_genotype(fit_res.params, c, 3, d.geno, Output::phenotype);
+  const auto lg = predict_from_genotype(fit_res.params, c, 3, d.geno, Output::latent);
+  const auto pp = predict_from_phenotype(fit_res.params, c, d.pheno, Output::phenotype);
+  const auto lp = predict_from_phenotype(fit_res.params, c, d.pheno, Output::latent);
+  CHECK(pg.size() == 40u * 3u);
+  CHECK(lg.size() == 40u * 4u);
+  CHECK(pp.size() == 40u * 3u);
+  CHECK(lp.size() == 40u * 4u);
+  for (const auto* v : {&pg, &lg, &pp, &lp})
+    CHECK(std::all_of(v->begin(), v->end(), [](float x) { return std::isfinite(x); }));
+
+  // New individuals, fewer than a batch: eval mode must not need batch statistics.
+  const Data fresh = make_data(7, 3, 20, 3, 2);
+  CHECK(predict_from_genotype(fit_res.params, c, 3, fresh.geno, Output::phenotype).size() == 7u * 3u);
+  CHECK(predict_from_phenotype(fit_res.params, c, fresh.pheno, Output::latent).size() == 7u * 4u);
+
+  // Prediction is row-wise in eval mode: a subset of individuals predicts the same rows.
+  Data head = make_data(40, 3, 20, 3, 1);
+  head.geno.n = 5;
+  head.geno.codes.resize(5u * 20u);
+  const auto pg_head = predict_from_genotype(fit_res.params, c, 3, head.geno, Output::phenotype);
+  CHECK(std::vector<float>(pg.begin(), pg.begin() + 15) == pg_head);
+}
+
+TEST_CASE("unobserved phenotype values have no influence on training", "[masking]") {
+  Data d = make_data(40, 3, 20, 3, 3);
+  std::mt19937 gen(8);
+  for (auto& o : d.pheno.observed) o = unif(gen) < 0.15 ? 0 : 1;
+  Data other = d;
+  int changed = 0;
+  for (size_t k = 0; k < other.pheno.values.size(); ++k)
+    if (!other.pheno.observed[k]) {
+      other.pheno.values[k] = 1000.0f + static_cast<float>(k);
+      ++changed;
+    }
+  REQUIRE(changed > 0);
+
+  for (bool mask_missing : {true, false}) {
+    INFO("mask_missing = " << mask_missing);
+    Control c = tiny_control();
+    c.mask_missing = mask_missing;
+    const FitResult a = fit(d.pheno, d.geno, c, {});
+    const FitResult b = fit(other.pheno, other.geno, c, {});
+    CHECK(all_bit_equal(a.params, b.params));
+    CHECK(a.loss_pheno == b.loss_pheno);
+    CHECK(a.loss_geno == b.loss_geno);
+
+    // The control experiment: the same change at one observed entry must show.
+    Data moved = d;
+    size_t k = 0;
+    while (!moved.pheno.observed[k]) ++k;
+    moved.pheno.values[k] += 1.0f;
+    const FitResult e = fit(moved.pheno, moved.geno, c, {});
+    CHECK_FALSE(all_bit_equal(a.params, e.params));
+  }
+
+  // Masking is not a no-op: counting the missing entries as zeros trains a different model.
+  Control masked = tiny_control(), zeroed = tiny_control();
+  zeroed.mask_missing = false;
+  CHECK_FALSE(all_bit_equal(fit(d.pheno, d.geno, masked, {}).params,
+                            fit(d.pheno, d.geno, zeroed, {}).params));
+}
+
+TEST_CASE("stage 2 leaves the phenotype decoder and encoder untouched", "[frozen]") {
+  const Data d = make_data(40, 3, 20, 3, 4);
+  Control c = tiny_control();
+  c.epochs_pheno = 3;
+  c.epochs_geno = 0;
+  const FitResult stage1 = fit(d.pheno, d.geno, c, {});
+  c.epochs_geno = 3;
+  const FitResult both = fit(d.pheno, d.geno, c, {});
+
+  REQUIRE(count_prefix(both.params, "decoder.") > 0);
+  // Includes the decoder's BatchNorm running statistics: frozen means eval mode too.
+  CHECK(differing(both.params, stage1.params, "decoder.").empty());
+  CHECK(differing(both.params, stage1.params, "pheno_encoder.").empty());
+
+  SECTION("stage 2 resumed from a full fit trains only the genotype encoder") {
+    Control resume = c;
+    resume.epochs_pheno = 0;
+    resume.epochs_geno = 2;
+    resume.seed = 7;
+    const FitResult again = fit(d.pheno, d.geno, resume, {}, &both.params);
+    CHECK(differing(again.params, both.params, "decoder.").empty());
+    CHECK(differing(again.params, both.params, "pheno_encoder.").empty());
+    REQUIRE(count_prefix(again.params, "geno_encoder.") > 0);
+    // Every genotype-encoder tensor, BatchNorm statistics included, moves during training.
+    CHECK(unchanged(again.params, both.params, "geno_encoder.").empty());
+  }
+
+  SECTION("stage 2 can start from a stage-1-only fit") {
+    Control resume = c;
+    resume.epochs_pheno = 0;
+    resume.epochs_geno = 2;
+    const FitResult again = fit(d.pheno, d.geno, resume, {}, &stage1.params);
+    CHECK(differing(again.params, stage1.params, "decoder.").empty());
+    CHECK(differing(again.params, stage1.params, "pheno_encoder.").empty());
+    const Param& w1t = find_param(again.params, "geno_encoder.w1t");
+    CHECK(w1t.shape == std::vector<int64_t>{60, 8});
+    CHECK(again.loss_geno.size() == 2);
+    const auto pred = predict_from_genotype(again.params, c, 3, d.geno, Output::phenotype);
+    CHECK(pred.size() == 40u * 3u);
+    // Without a trained genotype layer, predicting from genotypes must refuse, not make up numbers.
+    CHECK_THROWS_AS(predict_from_genotype(stage1.params, c, 3, d.geno, Output::phenotype),
+                    std::invalid_argument);
+  }
+}
+
+TEST_CASE("a seed fixes the whole fit", "[determinism]") {
+  const Data d = make_data(40, 3, 20, 3, 5);
+  Control c = tiny_control();
+  const FitResult a = fit(d.pheno, d.geno, c, {});
+  const FitResult b = fit(d.pheno, d.geno, c, {});
+  CHECK(all_bit_equal(a.params, b.params));
+  CHECK(a.loss_pheno == b.loss_pheno);
+  CHECK(a.loss_geno == b.loss_geno);
+
+  c.seed = 43;
+  const FitResult other = fit(d.pheno, d.geno, c, {});
+  CHECK_FALSE(all_bit_equal(a.params, other.params));
+  CHECK(a.loss_pheno != other.loss_pheno);
+  CHECK(a.loss_geno != other.loss_geno);
+}
+
+TEST_CASE("invalid inputs are rejected with std::invalid_argument", "[validation]") {
+  const Data d = make_data(40, 3, 20, 3, 6);
+  const Control ok = tiny_control();
+
+  Control big_batch = ok;
+  big_batch.batch_size = 41;
+  CHECK_THROWS_AS(fit(d.pheno, d.geno, big_batch, {}), std::invalid_argument);
+  big_batch.batch_size = 40;
+  CHECK_NOTHROW(fit(d.pheno, d.geno, big_batch, {}));
+
+  Data bad_code = d;
+  bad_code.geno.codes[17] = 3;  // alleles are 0..2
+  CHECK_THROWS_AS(fit(bad_code.pheno, bad_code.geno, ok, {}), std::invalid_argument);
+  CHECK_THROWS_AS(predict_from_genotype(fit(d.pheno, d.geno, ok, {}).params, ok, 3, bad_code.geno,
+                                        Output::phenotype),
+                  std::invalid_argument);
+  Data missing_call = d;
+  missing_call.geno.codes[17] = kMissingCode;
+  CHECK_NOTHROW(fit(missing_call.pheno, missing_call.geno, ok, {}));
+
+  Data fewer = d;
+  fewer.geno.n = 39;
+  fewer.geno.codes.resize(39u * 20u);
+  CHECK_THROWS_AS(fit(fewer.pheno, fewer.geno, ok, {}), std::invalid_argument);
+
+  Data short_codes = d;
+  short_codes.geno.codes.pop_back();
+  CHECK_THROWS_AS(fit(short_codes.pheno, short_codes.geno, ok, {}), std::invalid_argument);
+}
+
+TEST_CASE("callbacks report every epoch and can interrupt training", "[callbacks]") {
+  const Data d = make_data(40, 3, 20, 3, 7);
+  Control c = tiny_control();
+  c.epochs_pheno = 3;
+  c.epochs_geno = 2;
+
+  std::vector<Progress> seen;
+  int polls = 0;
+  Callbacks cb;
+  cb.progress = [&](const Progress& p) { seen.push_back(p); };
+  cb.interrupted = [&] { ++polls; return false; };
+  const FitResult res = fit(d.pheno, d.geno, c, cb);
+
+  REQUIRE(seen.size() == 5);
+  for (int e = 0; e < 3; ++e) {
+    CHECK(seen[e].stage == 1);
+    CHECK(seen[e].epoch == e + 1);
+    CHECK(seen[e].epochs == 3);
+    CHECK(seen[e].loss == res.loss_pheno[e]);
+  }
+  for (int e = 0; e < 2; ++e) {
+    CHECK(seen[3 + e].stage == 2);
+    CHECK(seen[3 + e].epoch == e + 1);
+    CHECK(seen[3 + e].epochs == 2);
+    CHECK(seen[3 + e].loss == res.loss_geno[e]);
+  }
+  // 40 individuals in batches of 8: five polls per epoch, five epochs.
+  CHECK(polls == 25);
+
+  SECTION("an interrupt in the second epoch stops training after one progress report") {
+    seen.clear();
+    int calls = 0;
+    cb.interrupted = [&] { return ++calls == 7; };
+    CHECK_THROWS_AS(fit(d.pheno, d.geno, c, cb), Interrupted);
+    CHECK(calls == 7);
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].epoch == 1);
+  }
+}
+
+TEST_CASE("training reduces the loss on structured data", "[convergence]") {
+  const Data d = make_data(160, 6, 30, 3, 9);
+  Control c = tiny_control();
+  c.latent_dim = 2;
+  c.pheno_hidden = 16;
+  c.decoder_hidden = 16;
+  c.geno_hidden = 16;
+  c.batch_size = 16;
+
+  SECTION("stage 1") {
+    c.epochs_pheno = 25;
+    c.epochs_geno = 0;
+    const FitResult res = fit(d.pheno, d.geno, c, {});
+    REQUIRE(res.loss_pheno.size() == 25);
+    CHECK(res.loss_pheno.back() < res.loss_pheno.front());
+    CHECK(res.loss_geno.empty());
+  }
+  SECTION("stage 2") {
+    c.epochs_pheno = 25;
+    c.epochs_geno = 25;
+    c.geno_flip = 0.02;
+    c.l1 = 0.01;
+    c.l2 = 0.001;
+    const FitResult res = fit(d.pheno, d.geno, c, {});
+    REQUIRE(res.loss_geno.size() == 25);
+    CHECK(res.loss_geno.back() < res.loss_geno.front());
+  }
+}
