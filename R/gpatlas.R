@@ -12,10 +12,16 @@
 #'   missing phenotypes are masked out of every loss. Because the phenotypes
 #'   are standardized, the phenotype noise is 0.3 trait standard deviations
 #'   (the publication's `sqrt(0.8)` on raw scales is close to one standard
-#'   deviation on the yeast traits and swamps the signal).
+#'   deviation on the yeast traits and swamps the signal). BatchNorm momentum
+#'   is 0.1 (PyTorch's default): with the publication's 0.8 the running
+#'   statistics used for prediction follow the last few training batches,
+#'   which shifts held-out predictions (on small simulated data held-out R^2
+#'   rose from -0.11..0.57 to 0.58..0.74 per trait with 0.1, at the same
+#'   Pearson r).
 #' * `"publication"`: reproduces the reference scripts run on the yeast cross:
 #'   no standardization, missing phenotypes set to 0 and counted in the loss,
-#'   250 epochs per stage.
+#'   phenotype noise sd `sqrt(0.8)`, BatchNorm momentum 0.8, 250 epochs per
+#'   stage.
 #' * `"publication_simulated"`: as `"publication"` with the sizes used on the
 #'   simulated data (latent 32, all hidden layers 32).
 #'
@@ -69,11 +75,12 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
     latent_dim = 32L, pheno_hidden = 64L, decoder_hidden = 64L, geno_hidden = 2048L,
     pheno_noise_sd = 0.3, geno_flip = 0.09, epochs_pheno = 100L, epochs_geno = 30L,
     batch_size = 16L, lr = 1e-3, beta1 = 0.5, beta2 = 0.999, l1 = 0.8, l2 = 0.01,
-    bn_momentum = 0.8, mask_missing = TRUE, standardize = TRUE, seed = 1L,
+    bn_momentum = 0.1, mask_missing = TRUE, standardize = TRUE, seed = 1L,
     threads = NULL, verbose = interactive()
   )
   if (preset != "default") {
     base$pheno_noise_sd <- sqrt(0.8)
+    base$bn_momentum <- 0.8
     base$mask_missing <- FALSE
     base$standardize <- FALSE
     base$epochs_pheno <- 250L

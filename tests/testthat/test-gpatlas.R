@@ -22,6 +22,8 @@ test_that("gpatlas_control fills presets and validates arguments", {
   expect_equal(p$geno_flip, 0.09)
   expect_equal(c(p$epochs_pheno, p$epochs_geno), c(250, 250))
   expect_equal(p$geno_hidden, 2048)
+  expect_equal(p$bn_momentum, 0.8)
+  expect_equal(d$bn_momentum, 0.1)
   expect_equal(gpatlas_control(preset = "publication_simulated")$geno_hidden, 32)
   expect_equal(gpatlas_control(lr = 0.01)$lr, 0.01)
   expect_error(gpatlas_control(batch_size = 1), "at least 2")
