@@ -2,18 +2,22 @@
 # Generator token: 10BE3573-1514-4C36-9D1C-5A225CD40393
 
 cpp_fit <- function(pheno, geno, n_alleles, control, verbose, init = NULL) {
-    .Call('_gpatlas_cpp_fit', PACKAGE = 'gpatlas', pheno, geno, n_alleles, control, verbose, init)
+    .Call(`_gpatlas_cpp_fit`, pheno, geno, n_alleles, control, verbose, init)
 }
 
 cpp_predict_genotype <- function(params, control, n_pheno, geno, n_alleles, latent) {
-    .Call('_gpatlas_cpp_predict_genotype', PACKAGE = 'gpatlas', params, control, n_pheno, geno, n_alleles, latent)
+    .Call(`_gpatlas_cpp_predict_genotype`, params, control, n_pheno, geno, n_alleles, latent)
 }
 
 cpp_predict_phenotype <- function(params, control, pheno, latent) {
-    .Call('_gpatlas_cpp_predict_phenotype', PACKAGE = 'gpatlas', params, control, pheno, latent)
+    .Call(`_gpatlas_cpp_predict_phenotype`, params, control, pheno, latent)
 }
 
 cpp_threads <- function() {
-    .Call('_gpatlas_cpp_threads', PACKAGE = 'gpatlas')
+    .Call(`_gpatlas_cpp_threads`)
+}
+
+cpp_importance <- function(params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose) {
+    .Call(`_gpatlas_cpp_importance`, params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose)
 }
 

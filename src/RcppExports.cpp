@@ -67,12 +67,34 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_importance
+List cpp_importance(List params, List control, int n_pheno, std::string from, Nullable<IntegerMatrix> geno, int n_alleles, NumericMatrix pheno, bool use_observed, std::string statistic, bool slow, bool verbose);
+RcppExport SEXP _gpatlas_cpp_importance(SEXP paramsSEXP, SEXP controlSEXP, SEXP n_phenoSEXP, SEXP fromSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP phenoSEXP, SEXP use_observedSEXP, SEXP statisticSEXP, SEXP slowSEXP, SEXP verboseSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< List >::type params(paramsSEXP);
+    Rcpp::traits::input_parameter< List >::type control(controlSEXP);
+    Rcpp::traits::input_parameter< int >::type n_pheno(n_phenoSEXP);
+    Rcpp::traits::input_parameter< std::string >::type from(fromSEXP);
+    Rcpp::traits::input_parameter< Nullable<IntegerMatrix> >::type geno(genoSEXP);
+    Rcpp::traits::input_parameter< int >::type n_alleles(n_allelesSEXP);
+    Rcpp::traits::input_parameter< NumericMatrix >::type pheno(phenoSEXP);
+    Rcpp::traits::input_parameter< bool >::type use_observed(use_observedSEXP);
+    Rcpp::traits::input_parameter< std::string >::type statistic(statisticSEXP);
+    Rcpp::traits::input_parameter< bool >::type slow(slowSEXP);
+    Rcpp::traits::input_parameter< bool >::type verbose(verboseSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_importance(params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose));
+    return rcpp_result_gen;
+END_RCPP
+}
 
 static const R_CallMethodDef CallEntries[] = {
     {"_gpatlas_cpp_fit", (DL_FUNC) &_gpatlas_cpp_fit, 6},
     {"_gpatlas_cpp_predict_genotype", (DL_FUNC) &_gpatlas_cpp_predict_genotype, 6},
     {"_gpatlas_cpp_predict_phenotype", (DL_FUNC) &_gpatlas_cpp_predict_phenotype, 4},
     {"_gpatlas_cpp_threads", (DL_FUNC) &_gpatlas_cpp_threads, 0},
+    {"_gpatlas_cpp_importance", (DL_FUNC) &_gpatlas_cpp_importance, 11},
     {NULL, NULL, 0}
 };
 

@@ -100,17 +100,50 @@ std::vector<float> predict_from_phenotype(const ParamList& params, const Control
 // Fused Adam step for the first genotype layer, exposed for tests and benchmarks.
 // wt: features x hidden (row-major, one row per input feature); x_t: features x batch;
 // delta: batch x hidden (dLoss/dPreactivation); pen: per-feature penalty gradient.
-// colsum receives the row sums of the updated wt.
+// colsum receives the row sums of the updated wt.  When x_next_t (features x batch_next) and
+// pre_next (batch_next x hidden) are given, pre_next receives x_next^T wt computed with the
+// updated weights (no bias), i.e. the next batch's first pre-activation.
 struct AdamState {
   double lr, beta1, beta2, eps;
   long step;  // 1-based step number after this update
 };
 void fused_adam_first_layer(float* wt, float* m, float* v, const float* x_t, const float* delta,
                             const float* pen, float* colsum, int64_t features, int64_t hidden,
-                            int64_t batch, const AdamState& st);
+                            int64_t batch, const AdamState& st, const float* x_next_t = nullptr,
+                            int64_t batch_next = 0, float* pre_next = nullptr);
 
 // Penalty gradient from the column sums: l1 * sign(s) + l2 * s / ||s||_2; returns the penalty.
 double penalty_gradient(const float* colsum, int64_t features, double l1, double l2, float* pen);
+
+// Feature-ablation importance: each input feature of each individual is set to the baseline 0
+// and the change in the model output is recorded.
+enum class ImportanceStat {
+  prediction,  // e_ij = root mean square change of the predicted phenotypes
+  mse          // e_ij = change in MSE against the observed phenotypes (the reference's statistic)
+};
+
+struct ImportanceResult {
+  int n = 0;
+  int features = 0;
+  int m = 0;
+  std::vector<double> per_individual;  // n x features, row-major: e_ij
+  std::vector<double> per_phenotype;   // features x m: mean over individuals of squared change
+};
+
+// Exact and fast: in eval mode the first genotype layer is affine, so ablating x_ij shifts the
+// first pre-activation by -W[:, j] x_ij; only active features are evaluated, in batches.
+// `observed` is required for ImportanceStat::mse (missing entries are skipped).
+ImportanceResult genotype_importance(const ParamList& params, const Control& arch, int n_pheno,
+                                     const GenoData& geno, const PhenoData* observed,
+                                     ImportanceStat stat, const Callbacks& callbacks);
+// One full forward pass per ablated feature: the obvious implementation, for tests.
+ImportanceResult genotype_importance_slow(const ParamList& params, const Control& arch,
+                                          int n_pheno, const GenoData& geno,
+                                          const PhenoData* observed, ImportanceStat stat);
+// Phenotype features (phenotype autoencoder): one forward per phenotype with that input at 0.
+ImportanceResult phenotype_importance(const ParamList& params, const Control& arch,
+                                      const PhenoData& pheno, const PhenoData* observed,
+                                      ImportanceStat stat);
 
 int torch_threads();
 void set_torch_threads(int n);

@@ -106,6 +106,13 @@ void Nets::import_params(const ParamList& params) {
   import_module(*geno_rest, "geno_encoder.rest.", by_name);
 }
 
+void Nets::import_pheno_params(const ParamList& params) {
+  std::unordered_map<std::string, const Param*> by_name;
+  for (const auto& p : params) by_name[p.name] = &p;
+  import_module(*pheno_encoder, "pheno_encoder.", by_name);
+  import_module(*decoder, "decoder.", by_name);
+}
+
 void Nets::eval() {
   pheno_encoder->eval();
   decoder->eval();
@@ -197,10 +204,7 @@ std::vector<float> predict_from_phenotype(const ParamList& params, const Control
                                           const PhenoData& pheno, Output what) {
   torch::NoGradGuard guard;
   Nets nets(arch, pheno.m, 0);
-  std::unordered_map<std::string, const Param*> by_name;
-  for (const auto& p : params) by_name[p.name] = &p;
-  import_module(*nets.pheno_encoder, "pheno_encoder.", by_name);
-  import_module(*nets.decoder, "decoder.", by_name);
+  nets.import_pheno_params(params);
   nets.eval();
   auto z = nets.pheno_encoder->forward(pheno_tensor(pheno));
   return to_vector(what == Output::latent ? z : nets.decoder->forward(z));

@@ -25,6 +25,8 @@ struct Nets {
 
   ParamList export_params() const;
   void import_params(const ParamList& params);
+  // Phenotype encoder and decoder only (the genotype layer may be absent or of another size).
+  void import_pheno_params(const ParamList& params);
   void eval();
 };
 

@@ -142,31 +142,55 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
     params.push_back(nets.b1);
     torch::optim::Adam opt(params, adam_options);
 
-    const int64_t H = c.geno_hidden;
+    const int64_t H = c.geno_hidden, B = c.batch_size;
     auto m1 = torch::zeros_like(nets.w1t);
     auto v1 = torch::zeros_like(nets.w1t);
     auto colsum = nets.w1t.sum(1);
     auto pen = torch::empty({F});
-    auto x_t = torch::zeros({F, static_cast<int64_t>(c.batch_size)});
+    // Double buffers: while step k updates the weights, the fused pass also forms the first
+    // pre-activation of step k+1, so the noisy input of step k+1 is drawn one step ahead.
+    auto x_cur = torch::zeros({F * B}), x_nxt = torch::zeros({F * B});
+    auto pre_cur = torch::zeros({B * H}), pre_nxt = torch::zeros({B * H});
+    std::vector<int64_t> cur = order, nxt;
+    shuffle(cur, rng);
+    {
+      const auto [start, len] = plan.front();
+      noisy_onehot_t(geno, cur.data() + start, len, c.geno_flip, rng, x_cur.data_ptr<float>());
+      torch::NoGradGuard guard;
+      pre_cur.narrow(0, 0, len * H).view({len, H}).copy_(
+          torch::mm(x_cur.narrow(0, 0, F * len).view({F, len}).t(), nets.w1t));
+    }
     long step = 0;
 
     for (int epoch = 1; epoch <= c.epochs_geno; ++epoch) {
       const auto t0 = Clock::now();
-      shuffle(order, rng);
+      if (epoch < c.epochs_geno) {
+        nxt = cur;
+        shuffle(nxt, rng);
+      }
       double loss_sum = 0;
-      for (const auto& [start, len] : plan) {
+      for (size_t q = 0; q < plan.size(); ++q) {
         check_interrupt(cb);
-        auto xb = len == c.batch_size ? x_t : torch::zeros({F, len});
-        float* px = xb.data_ptr<float>();
-        noisy_onehot_t(geno, order.data() + start, len, c.geno_flip, rng, px);
-        auto idx = torch::from_blob(order.data() + start, {len}, torch::kLong);
+        const auto [start, len] = plan[q];
+        const int64_t* next_rows = nullptr;
+        int64_t next_len = 0;
+        if (q + 1 < plan.size()) {
+          next_rows = cur.data() + plan[q + 1].first;
+          next_len = plan[q + 1].second;
+        } else if (epoch < c.epochs_geno) {
+          next_rows = nxt.data() + plan.front().first;
+          next_len = plan.front().second;
+        }
+        if (next_rows)
+          noisy_onehot_t(geno, next_rows, next_len, c.geno_flip, rng, x_nxt.data_ptr<float>());
+
+        auto idx = torch::from_blob(cur.data() + start, {len}, torch::kLong);
         auto y = Y.index_select(0, idx);
         auto mb = mask.index_select(0, idx);
-
         torch::Tensor pre;
         {
           torch::NoGradGuard guard;
-          pre = torch::addmm(nets.b1, xb.t(), nets.w1t);
+          pre = pre_cur.narrow(0, 0, len * H).view({len, H}) + nets.b1;
         }
         pre.set_requires_grad(true);
         auto out = nets.decoder->forward(nets.geno_rest->forward(pre));
@@ -179,12 +203,18 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
         penalty_gradient(colsum.data_ptr<float>(), F, c.l1, c.l2, pen.data_ptr<float>());
         ++step;
         fused_adam_first_layer(nets.w1t.data_ptr<float>(), m1.data_ptr<float>(),
-                               v1.data_ptr<float>(), px, delta.data_ptr<float>(),
-                               pen.data_ptr<float>(), colsum.data_ptr<float>(), F, H, len,
-                               {c.lr, c.beta1, c.beta2, c.adam_eps, step});
+                               v1.data_ptr<float>(), x_cur.data_ptr<float>(),
+                               delta.data_ptr<float>(), pen.data_ptr<float>(),
+                               colsum.data_ptr<float>(), F, H, len,
+                               {c.lr, c.beta1, c.beta2, c.adam_eps, step},
+                               next_rows ? x_nxt.data_ptr<float>() : nullptr, next_len,
+                               next_rows ? pre_nxt.data_ptr<float>() : nullptr);
         opt.step();
         loss_sum += loss.item<double>();
+        std::swap(x_cur, x_nxt);
+        std::swap(pre_cur, pre_nxt);
       }
+      if (epoch < c.epochs_geno) std::swap(cur, nxt);
       res.loss_geno.push_back(loss_sum / plan.size());
       res.seconds_geno.push_back(seconds_since(t0));
       if (cb.progress) cb.progress({2, epoch, c.epochs_geno, res.loss_geno.back(), res.seconds_geno.back()});

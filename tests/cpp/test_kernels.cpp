@@ -81,9 +81,12 @@ TEST_CASE("fused first-layer Adam matches LibTorch autograd and torch::optim::Ad
   torch::optim::Adam opt({W}, torch::optim::AdamOptions(lr).betas({0.5, 0.999}).eps(1e-8));
 
   LayerState ours = fresh_state(wt0);
-  for (long step = 1; step <= 3; ++step) {
+  for (long step = 1; step <= 4; ++step) {
     INFO("step " << step);
-    const auto x_t = torch::bernoulli(torch::full({F, B}, 0.5));
+    // Three steps with one-hot style 0/1 inputs as in training, then one with general values,
+    // because the kernel's contract is a float input matrix, not a binary one.
+    auto x_t = torch::bernoulli(torch::full({F, B}, 0.5));
+    if (step == 4) x_t = x_t * (torch::rand({F, B}) * 2.0 + 0.1);
     const auto delta = torch::randn({B, H});
 
     opt.zero_grad();
@@ -120,8 +123,8 @@ TEST_CASE("fused first-layer Adam matches LibTorch autograd and torch::optim::Ad
 
 TEST_CASE("fused first-layer Adam gives bit-identical results with 1 and 2 threads", "[fused_adam]") {
   ThreadGuard guard;
-  // Many features so that at::parallel_for (grain 64) really splits the rows over threads.
-  const int64_t F = 1000, H = 33, B = 6;
+  // Enough weights (F x H > 2^19) that the kernel really splits the rows over two threads.
+  const int64_t F = 1000, H = 600, B = 6;
   torch::manual_seed(5);
   const auto wt0 = torch::rand({F, H}) * 0.2 - 0.1;
   std::vector<std::vector<float>> xs, deltas;
@@ -264,4 +267,34 @@ TEST_CASE("noisy_onehot_t without noise is the exact transposed one-hot of the c
   // Same content as the dense row-major helper the predictor uses.
   const auto dense = to_vec(onehot_rows(g, rows.data(), R).t());
   CHECK(dense == out);
+}
+
+TEST_CASE("the fused pass forms the next batch's pre-activation from the updated weights", "[fused_adam]") {
+  ThreadGuard guard;
+  const int64_t F = 1200, H = 520, B = 5, BN = 7;
+  torch::manual_seed(9);
+  const auto wt0 = torch::rand({F, H}) * 0.2 - 0.1;
+  const auto x = to_vec(torch::bernoulli(torch::full({F, B}, 0.4)));
+  const auto delta = to_vec(torch::randn({B, H}));
+  const auto x_next = torch::bernoulli(torch::full({F, BN}, 0.4));
+  const auto xn = to_vec(x_next);
+  for (int threads : {1, 2}) {
+    set_torch_threads(threads);
+    LayerState s = fresh_state(wt0);
+    penalty_gradient(s.colsum.data(), F, 0.8, 0.01, s.pen.data());
+    std::vector<float> pre_next(static_cast<size_t>(BN) * H, -1.0f);
+    fused_adam_first_layer(s.wt.data(), s.m.data(), s.v.data(), x.data(), delta.data(),
+                           s.pen.data(), s.colsum.data(), F, H, B, {1e-3, 0.5, 0.999, 1e-8, 1},
+                           xn.data(), BN, pre_next.data());
+    // Reference: the same product with LibTorch, in double, on the updated weights.
+    auto w_new = torch::from_blob(s.wt.data(), {F, H}, torch::kFloat).to(torch::kDouble);
+    auto want = to_vec(torch::mm(x_next.t().to(torch::kDouble), w_new));
+    CHECK(worst_ratio(pre_next, want, 1e-5, 1e-5) <= 1.0);
+    // Without a next batch the same update must leave weights identical.
+    LayerState t = fresh_state(wt0);
+    penalty_gradient(t.colsum.data(), F, 0.8, 0.01, t.pen.data());
+    fused_adam_first_layer(t.wt.data(), t.m.data(), t.v.data(), x.data(), delta.data(),
+                           t.pen.data(), t.colsum.data(), F, H, B, {1e-3, 0.5, 0.999, 1e-8, 1});
+    CHECK(std::memcmp(s.wt.data(), t.wt.data(), s.wt.size() * sizeof(float)) == 0);
+  }
 }

@@ -1,0 +1,34 @@
+// R glue for feature-ablation importance.
+#include "rcpp_convert.h"
+
+using namespace Rcpp;
+using namespace glue;
+
+// [[Rcpp::export]]
+List cpp_importance(List params, List control, int n_pheno, std::string from,
+                    Nullable<IntegerMatrix> geno, int n_alleles, NumericMatrix pheno,
+                    bool use_observed, std::string statistic, bool slow, bool verbose) {
+  gpatlas::Control c = control_from_list(control);
+  gpatlas::set_torch_threads(c.threads);
+  gpatlas::ParamList pl = params_from_list(params);
+  gpatlas::PhenoData p = pheno_from_matrix(pheno);
+  const auto stat =
+      statistic == "mse" ? gpatlas::ImportanceStat::mse : gpatlas::ImportanceStat::prediction;
+  const gpatlas::PhenoData* observed = use_observed ? &p : nullptr;
+  gpatlas::Callbacks cb;
+  cb.interrupted = r_interrupt_pending;
+  if (verbose) cb.progress = print_progress;
+  gpatlas::ImportanceResult res;
+  if (from == "genotype") {
+    if (geno.isNull()) stop("genotypes are required");
+    gpatlas::GenoData g = geno_from_matrix(IntegerMatrix(geno), n_alleles);
+    res = run_core([&] {
+      return slow ? gpatlas::genotype_importance_slow(pl, c, n_pheno, g, observed, stat)
+                  : gpatlas::genotype_importance(pl, c, n_pheno, g, observed, stat, cb);
+    });
+  } else {
+    res = run_core([&] { return gpatlas::phenotype_importance(pl, c, p, observed, stat); });
+  }
+  return List::create(_["per_individual"] = to_r_matrix(res.per_individual, res.n, res.features),
+                       _["per_phenotype"] = to_r_matrix(res.per_phenotype, res.features, res.m));
+}
