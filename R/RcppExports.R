@@ -17,7 +17,7 @@ cpp_threads <- function() {
     .Call(`_gpatlas_cpp_threads`)
 }
 
-cpp_importance <- function(params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose) {
-    .Call(`_gpatlas_cpp_importance`, params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose)
+cpp_importance <- function(params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose, slow_feature_limit = -1L) {
+    .Call(`_gpatlas_cpp_importance`, params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose, slow_feature_limit)
 }
 

@@ -309,17 +309,7 @@ predict.gpatlas <- function(object, newdata, from = c("genotype", "phenotype"),
     if (object$control$epochs_geno < 1L) {
       stop("this model has no trained genotype encoder (epochs_geno = 0)", call. = FALSE)
     }
-    missing_markers <- setdiff(object$markers$marker, colnames(newdata$geno))
-    if (length(missing_markers)) {
-      stop(sprintf("`newdata` lacks %d marker(s) of the model, e.g. %s", length(missing_markers),
-                   missing_markers[1L]), call. = FALSE)
-    }
-    if (newdata$n_alleles > object$n_alleles) {
-      stop(sprintf("`newdata` has %d allelic states per locus, the model %d",
-                   newdata$n_alleles, object$n_alleles), call. = FALSE)
-    }
-    geno <- newdata$geno[, object$markers$marker, drop = FALSE]
-    storage.mode(geno) <- "integer"
+    geno <- model_genotypes(object, newdata)
     out <- cpp_predict_genotype(object$params, ctl, length(object$traits), geno,
                                 object$n_alleles, latent)
   } else {

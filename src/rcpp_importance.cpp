@@ -7,7 +7,8 @@ using namespace glue;
 // [[Rcpp::export]]
 List cpp_importance(List params, List control, int n_pheno, std::string from,
                     Nullable<IntegerMatrix> geno, int n_alleles, NumericMatrix pheno,
-                    bool use_observed, std::string statistic, bool slow, bool verbose) {
+                    bool use_observed, std::string statistic, bool slow, bool verbose,
+                    int slow_feature_limit = -1) {
   gpatlas::Control c = control_from_list(control);
   gpatlas::set_torch_threads(c.threads);
   gpatlas::ParamList pl = params_from_list(params);
@@ -23,7 +24,8 @@ List cpp_importance(List params, List control, int n_pheno, std::string from,
     if (geno.isNull()) stop("genotypes are required");
     gpatlas::GenoData g = geno_from_matrix(IntegerMatrix(geno), n_alleles);
     res = run_core([&] {
-      return slow ? gpatlas::genotype_importance_slow(pl, c, n_pheno, g, observed, stat)
+      return slow ? gpatlas::genotype_importance_slow(pl, c, n_pheno, g, observed, stat,
+                                                        slow_feature_limit)
                   : gpatlas::genotype_importance(pl, c, n_pheno, g, observed, stat, cb);
     });
   } else {

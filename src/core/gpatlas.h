@@ -136,10 +136,12 @@ struct ImportanceResult {
 ImportanceResult genotype_importance(const ParamList& params, const Control& arch, int n_pheno,
                                      const GenoData& geno, const PhenoData* observed,
                                      ImportanceStat stat, const Callbacks& callbacks);
-// One full forward pass per ablated feature: the obvious implementation, for tests.
+// One full forward pass per ablated feature: the obvious implementation, for tests and for
+// timing the naive cost (feature_limit > 0 stops after that many features per individual).
 ImportanceResult genotype_importance_slow(const ParamList& params, const Control& arch,
                                           int n_pheno, const GenoData& geno,
-                                          const PhenoData* observed, ImportanceStat stat);
+                                          const PhenoData* observed, ImportanceStat stat,
+                                          int64_t feature_limit = -1);
 // Phenotype features (phenotype autoencoder): one forward per phenotype with that input at 0.
 ImportanceResult phenotype_importance(const ParamList& params, const Control& arch,
                                       const PhenoData& pheno, const PhenoData* observed,

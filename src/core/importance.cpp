@@ -1,4 +1,5 @@
 // Feature-ablation importance of genotype and phenotype inputs, fast exact path and slow reference.
+#include <algorithm>
 #include <stdexcept>
 
 #include "nets.h"
@@ -96,29 +97,116 @@ ImportanceResult genotype_importance(const ParamList& params, const Control& arc
   check_geno(geno);
   require_observed(observed, geno.n, n_pheno, stat);
   torch::NoGradGuard guard;
-  const int64_t F = geno.features();
+  const int64_t F = geno.features(), H = arch.geno_hidden;
   EvalNets ev(params, arch, n_pheno, F);
-  const auto w1t = ev.nets.w1t;  // features x hidden, float
+  auto& rest = ev.nets.geno_rest;
+  // In eval mode BatchNorm is affine: bn(x) = a * x + c.  Ablating feature j moves the first
+  // hidden layer's input by -a * W[:, j]; the change of the LeakyReLU output is then formed
+  // directly (no difference of two large numbers), and pushed through the second Linear as
+  // one matrix product per chunk.  Deeper layers are small and run in double.
+  auto bn1 = rest->ptr(0)->as<torch::nn::BatchNorm1d>();
+  const auto a1 = (bn1->weight / torch::sqrt(bn1->running_var + bn1->options.eps())).contiguous();
+  const auto c1 = (bn1->bias - bn1->running_mean * a1).contiguous();
+  auto lin2 = rest->ptr(2)->as<torch::nn::Linear>();
+  const auto a2t = lin2->weight.to(torch::kFloat).t().contiguous();  // hidden x latent
+  auto tail = [&](const torch::Tensor& latent_pre) {
+    return ev.nets.decoder->forward(rest->ptr(4)->as<torch::nn::LeakyReLU>()->forward(
+        rest->ptr(3)->as<torch::nn::BatchNorm1d>()->forward(latent_pre)));
+  };
+  const float slope = static_cast<float>(arch.leaky_slope);
+  const float* w1 = ev.nets.w1t.data_ptr<float>();
+  const auto a1f = a1.to(torch::kFloat).contiguous();
+  const float* pa1 = a1f.data_ptr<float>();
+  const int64_t D = a2t.size(1);
+  const float* pa2t = a2t.data_ptr<float>();
   const auto b1 = ev.nets.b1.to(torch::kDouble);
   ImportanceResult res = empty_result(geno.n, static_cast<int>(F), n_pheno);
-  const int64_t chunk = 2048;
+  const int64_t chunk = 4096;
+  auto dlat = torch::empty({chunk, D}, torch::kDouble);
   torch::Tensor y, w;
+  std::vector<int64_t> active;
+  std::vector<double> pre(static_cast<size_t>(H));
+  std::vector<float> zf(static_cast<size_t>(H)), lz(static_cast<size_t>(H)), sz(static_cast<size_t>(H));
   for (int64_t i = 0; i < geno.n; ++i) {
     if (cb.interrupted && cb.interrupted()) throw Interrupted();
-    std::vector<int64_t> active;
-    active.reserve(geno.loci);
+    active.clear();
     const uint8_t* codes = geno.codes.data() + i * static_cast<int64_t>(geno.loci);
     for (int64_t l = 0; l < geno.loci; ++l)
       if (codes[l] != kMissingCode) active.push_back(l * geno.alleles + codes[l]);
     if (stat == ImportanceStat::mse) std::tie(y, w) = observed_row(*observed, i);
-    auto idx_all = torch::from_blob(active.data(), {static_cast<int64_t>(active.size())}, torch::kLong);
-    auto pre = (b1 + w1t.index_select(0, idx_all).to(torch::kDouble).sum(0)).unsqueeze(0);
-    auto base = ev.from_pre(pre);
+    // First pre-activation in double, summed over the carried alleles without temporaries.
+    const double* pb1 = b1.data_ptr<double>();
+    at::parallel_for(0, H, 256, [&](int64_t h0, int64_t h1) {
+      for (int64_t h = h0; h < h1; ++h) pre[h] = pb1[h];
+      for (int64_t j : active) {
+        const float* wj = w1 + j * H;
+        for (int64_t h = h0; h < h1; ++h) pre[h] += wj[h];
+      }
+    });
+    const auto pre_t = torch::from_blob(pre.data(), {H}, torch::kDouble);
+    const auto z = (a1 * pre_t + c1).contiguous();
+    const auto hb = torch::where(z > 0, z, z * static_cast<double>(slope));
+    const auto latent_base = lin2->forward(hb.unsqueeze(0));
+    const auto base = tail(latent_base);
+    const double* pz = z.data_ptr<double>();
+    for (int64_t h = 0; h < H; ++h) {
+      zf[h] = static_cast<float>(pz[h]);
+      sz[h] = pz[h] > 0 ? 1.0f : slope;
+      lz[h] = zf[h] * sz[h];
+    }
     for (size_t s = 0; s < active.size(); s += chunk) {
       const int64_t len = std::min<int64_t>(chunk, static_cast<int64_t>(active.size() - s));
+      double* pdl = dlat.data_ptr<double>();
+      // Four features at a time: their hidden-layer changes are formed in a small buffer, then
+      // multiplied into the latent layer with four independent accumulator rows, which keeps
+      // the FMA units busy instead of waiting on one dependency chain.
+      constexpr int64_t kGroup = 4;
+      at::parallel_for(0, (len + kGroup - 1) / kGroup, 16, [&](int64_t g0, int64_t g1) {
+        std::vector<float> dh(static_cast<size_t>(kGroup * H));
+        std::vector<float> acc(static_cast<size_t>(kGroup * D));
+        for (int64_t grp = g0; grp < g1; ++grp) {
+          const int64_t q0 = grp * kGroup, nq = std::min(kGroup, len - q0);
+          for (int64_t f = 0; f < kGroup; ++f) {
+            float* out = dh.data() + f * H;
+            if (f >= nq) {
+              std::fill(out, out + H, 0.0f);
+              continue;
+            }
+            const float* wj = w1 + active[s + q0 + f] * H;
+            // Change of the LeakyReLU output: linear in the shift unless its sign flips,
+            // where the shift is as large as the input and the direct difference is accurate.
+#pragma omp simd
+            for (int64_t h = 0; h < H; ++h) {
+              const float wp = pa1[h] * wj[h];
+              const float u = zf[h] - wp;
+              const float lu = u > 0 ? u : slope * u;
+              const bool same = (u > 0) == (zf[h] > 0);
+              out[h] = same ? -sz[h] * wp : lu - lz[h];
+            }
+          }
+          std::fill(acc.begin(), acc.end(), 0.0f);
+          float* a0 = acc.data();
+          float* a1r = a0 + D;
+          float* a2r = a0 + 2 * D;
+          float* a3r = a0 + 3 * D;
+          const float* d0 = dh.data();
+          for (int64_t h = 0; h < H; ++h) {
+            const float* row = pa2t + h * D;
+            const float x0 = d0[h], x1 = d0[H + h], x2 = d0[2 * H + h], x3 = d0[3 * H + h];
+#pragma omp simd
+            for (int64_t k = 0; k < D; ++k) {
+              a0[k] += x0 * row[k];
+              a1r[k] += x1 * row[k];
+              a2r[k] += x2 * row[k];
+              a3r[k] += x3 * row[k];
+            }
+          }
+          for (int64_t f = 0; f < nq; ++f)
+            for (int64_t k = 0; k < D; ++k) pdl[(q0 + f) * D + k] = acc[f * D + k];
+        }
+      });
+      const auto alt = tail(latent_base + dlat.narrow(0, 0, len));
       std::vector<int64_t> feats(active.begin() + s, active.begin() + s + len);
-      auto idx = torch::from_blob(feats.data(), {len}, torch::kLong);
-      auto alt = ev.from_pre(pre - w1t.index_select(0, idx).to(torch::kDouble));
       store(res, i, feats, statistic(alt, base, stat, y, w), (alt - base).pow(2));
     }
     if (cb.progress) cb.progress({3, static_cast<int>(i + 1), geno.n, 0.0, 0.0});
@@ -129,7 +217,8 @@ ImportanceResult genotype_importance(const ParamList& params, const Control& arc
 
 ImportanceResult genotype_importance_slow(const ParamList& params, const Control& arch,
                                           int n_pheno, const GenoData& geno,
-                                          const PhenoData* observed, ImportanceStat stat) {
+                                          const PhenoData* observed, ImportanceStat stat,
+                                          int64_t feature_limit) {
   check_geno(geno);
   require_observed(observed, geno.n, n_pheno, stat);
   torch::NoGradGuard guard;
@@ -144,7 +233,8 @@ ImportanceResult genotype_importance_slow(const ParamList& params, const Control
     auto x = onehot_rows(geno, &i, 1).to(torch::kDouble);
     auto base = ev.from_pre(torch::addmm(b1, x, w));
     std::vector<int64_t> one(1);
-    for (int64_t j = 0; j < F; ++j) {
+    const int64_t n_feat = feature_limit > 0 ? std::min(feature_limit, F) : F;
+    for (int64_t j = 0; j < n_feat; ++j) {
       auto xa = x.clone();
       xa[0][j] = 0.0;
       auto alt = ev.from_pre(torch::addmm(b1, xa, w));

@@ -1,0 +1,146 @@
+# Feature-ablation importance of loci (alleles) and phenotypes for a fitted G-P Atlas model.
+
+#' Feature-ablation importance
+#'
+#' For every individual and every input feature (one allele at one locus, or
+#' one phenotype), the feature is set to the baseline 0 and the change in the
+#' model output is recorded. The computation is exact: in eval mode the first
+#' genotype layer is affine, so ablating allele j of individual i shifts the
+#' first pre-activation by `-W[, j]`; only alleles an individual carries can
+#' change anything, and those are evaluated in batches through the remaining
+#' small layers (in double precision). The result equals one forward pass per
+#' feature (tested against that slow implementation) at a small fraction of
+#' the cost.
+#'
+#' Two statistics per individual i and feature j are offered:
+#' * `"prediction"` (default): the root mean square change of the predicted
+#'   phenotypes (in the model's standardized units). It needs no observed
+#'   phenotypes, is never confounded by an individual's residual, and is
+#'   exactly 0 for features that do not change the prediction.
+#' * `"mse"`: the change in mean squared error against the observed
+#'   phenotypes (missing values skipped), the publication's statistic. It can
+#'   be negative when ablation happens to move a prediction towards the
+#'   observation.
+#'
+#' Allele importance is the mean over individuals of the squared statistic;
+#' locus importance is the maximum over the locus's alleles. For phenotype
+#' features (`from = "phenotype"`), the baseline 0 is the training mean when
+#' the model standardizes phenotypes.
+#'
+#' @param fit A `gpatlas` fit.
+#' @param data A [gp_data()] object, normally held-out individuals.
+#' @param from `"genotype"` for allele/locus importance through the genotype
+#'   encoder, `"phenotype"` for phenotype importance through the autoencoder.
+#' @param statistic `"prediction"` or `"mse"` (see Details).
+#' @param verbose Show a progress bar over individuals.
+#' @return An object of class `gp_importance`, a list with
+#' * `matrix`: individuals x features matrix of the per-individual statistic;
+#' * `features`: data frame with one row per feature and columns `feature`,
+#'   `marker` (or trait), `allele` (allele code; `NA` for phenotypes), `chr`,
+#'   `pos`, `importance` (mean squared statistic over individuals);
+#' * `loci`: data frame with columns `marker`, `chr`, `pos`, `importance`
+#'   (max over alleles), `allele` (the allele reaching it), `rank` (1 = most
+#'   important); `NULL` for phenotype features;
+#' * `per_phenotype`: features x traits matrix of the mean squared change of
+#'   each predicted phenotype, in original units squared;
+#' * `from`, `statistic`, `n`.
+#' @examples
+#' sim <- gp_simulate(n = 60, n_loci = 30, n_phenotypes = 3, n_causal = 2, seed = 1)
+#' fit <- gpatlas(. ~ ., sim, gpatlas_control(epochs_pheno = 5, epochs_geno = 5,
+#'                geno_hidden = 16, pheno_hidden = 8, decoder_hidden = 8,
+#'                latent_dim = 4, verbose = FALSE))
+#' imp <- gp_importance(fit, sim)
+#' head(imp$loci)
+#' @export
+gp_importance <- function(fit, data, from = c("genotype", "phenotype"),
+                          statistic = c("prediction", "mse"), verbose = interactive()) {
+  from <- match.arg(from)
+  statistic <- match.arg(statistic)
+  if (!inherits(fit, "gpatlas")) stop("`fit` must be a gpatlas fit", call. = FALSE)
+  if (missing(data)) stop("`data` is required (normally the test set)", call. = FALSE)
+  if (!inherits(data, "gp_data")) data <- as_gp_data(data)
+  ctl <- unclass(fit$control)
+  pheno_std <- NULL
+  if (statistic == "mse" || from == "phenotype") {
+    missing_traits <- setdiff(fit$traits, colnames(data$pheno))
+    if (length(missing_traits)) {
+      stop(sprintf("`data` lacks trait(s) of the model: %s", paste(missing_traits, collapse = ", ")),
+           call. = FALSE)
+    }
+    pheno_std <- scale_phenotypes(data$pheno[, fit$traits, drop = FALSE], fit$scaling)
+  }
+  if (is.null(pheno_std)) {
+    pheno_std <- matrix(0, nrow(data$pheno), length(fit$traits))
+  }
+  if (from == "genotype") {
+    geno <- model_genotypes(fit, data)
+    res <- cpp_importance(fit$params, ctl, length(fit$traits), "genotype", geno, fit$n_alleles,
+                          pheno_std, statistic == "mse", statistic, FALSE, isTRUE(verbose))
+    a <- fit$n_alleles
+    mk <- fit$markers
+    features <- data.frame(
+      feature = paste0(rep(mk$marker, each = a), ":", rep(seq_len(a) - 1L, nrow(mk))),
+      marker = rep(mk$marker, each = a),
+      allele = rep(seq_len(a) - 1L, nrow(mk)),
+      chr = rep(mk$chr, each = a),
+      pos = rep(mk$pos, each = a),
+      stringsAsFactors = FALSE
+    )
+  } else {
+    res <- cpp_importance(fit$params, ctl, length(fit$traits), "phenotype", NULL, fit$n_alleles,
+                          pheno_std, statistic == "mse", statistic, FALSE, FALSE)
+    features <- data.frame(feature = fit$traits, marker = fit$traits, allele = NA_integer_,
+                           chr = NA_character_, pos = NA_real_, stringsAsFactors = FALSE)
+  }
+  mat <- res$per_individual
+  dimnames(mat) <- list(rownames(data$pheno), features$feature)
+  features$importance <- colMeans(mat^2)
+  per_pheno <- sweep(res$per_phenotype, 2L, fit$scaling$scale^2, "*")
+  dimnames(per_pheno) <- list(features$feature, fit$traits)
+  structure(list(matrix = mat, features = features,
+                 loci = if (from == "genotype") locus_importance(features, fit$n_alleles),
+                 per_phenotype = per_pheno, from = from, statistic = statistic,
+                 n = nrow(mat)), class = "gp_importance")
+}
+
+# Genotype codes of `data` for the markers of `fit`, with clear errors when they do not fit.
+model_genotypes <- function(fit, data) {
+  missing_markers <- setdiff(fit$markers$marker, colnames(data$geno))
+  if (length(missing_markers)) {
+    stop(sprintf("`data` lacks %d marker(s) of the model, e.g. %s", length(missing_markers),
+                 missing_markers[1L]), call. = FALSE)
+  }
+  if (data$n_alleles > fit$n_alleles) {
+    stop(sprintf("`data` has %d allelic states per locus, the model %d", data$n_alleles,
+                 fit$n_alleles), call. = FALSE)
+  }
+  geno <- data$geno[, fit$markers$marker, drop = FALSE]
+  storage.mode(geno) <- "integer"
+  geno
+}
+
+locus_importance <- function(features, n_alleles) {
+  imp <- matrix(features$importance, nrow = n_alleles)
+  best <- max.col(t(imp), ties.method = "first")
+  first <- seq(1L, nrow(features), by = n_alleles)
+  loci <- data.frame(marker = features$marker[first], chr = features$chr[first],
+                     pos = features$pos[first], importance = imp[cbind(best, seq_along(best))],
+                     allele = best - 1L, stringsAsFactors = FALSE)
+  loci$rank <- rank(-loci$importance, ties.method = "min")
+  loci
+}
+
+#' @export
+print.gp_importance <- function(x, ...) {
+  cat(sprintf("<gp_importance> %s features, %d individuals, statistic \"%s\"\n",
+              format(ncol(x$matrix), big.mark = ","), x$n, x$statistic))
+  if (!is.null(x$loci)) {
+    top <- x$loci[order(x$loci$rank), , drop = FALSE]
+    cat("top loci:\n")
+    print(utils::head(top, 10L), row.names = FALSE, digits = 4)
+  } else {
+    top <- x$features[order(-x$features$importance), c("feature", "importance")]
+    print(utils::head(top, 10L), row.names = FALSE, digits = 4)
+  }
+  invisible(x)
+}
