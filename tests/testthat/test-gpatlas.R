@@ -165,3 +165,46 @@ test_that("a model without stage 2 refuses genotype predictions", {
   expect_equal(dim(predict(fit, sim, from = "phenotype")), dim(sim$pheno))
   expect_error(predict(fit, sim), "no trained genotype encoder")
 })
+
+test_that("the BLAS check reads the loaded libraries", {
+  maps <- tempfile()
+  on.exit(unlink(maps))
+  writeLines("7f00-7f01 r-xp 0 08:01 1 /usr/lib/x86_64-linux-gnu/blas/libblas.so.3", maps)
+  expect_false(gpatlas:::optimized_blas_loaded(maps))
+  writeLines("7f00-7f01 r-xp 0 08:01 1 /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3", maps)
+  expect_true(gpatlas:::optimized_blas_loaded(maps))
+  expect_true(gpatlas:::optimized_blas_loaded(file.path(tempdir(), "no-such-file")))
+})
+
+test_that("Ctrl-C stops training with an R interrupt and leaves the session usable", {
+  skip_on_os("windows")
+  dir <- tempfile("interrupt")
+  dir.create(dir)
+  on.exit(unlink(dir, recursive = TRUE))
+  marker <- file.path(dir, "started")
+  result <- file.path(dir, "result")
+  script <- file.path(dir, "run.R")
+  writeLines(c(
+    "suppressMessages(library(gpatlas))",
+    "sim <- gp_simulate(n = 200, n_loci = 100, n_phenotypes = 3, seed = 1)",
+    "ctl <- gpatlas_control(epochs_pheno = 1e6, epochs_geno = 1, verbose = FALSE, threads = 1)",
+    sprintf("writeLines(as.character(Sys.getpid()), '%s')", marker),
+    "r <- tryCatch(gpatlas(. ~ ., sim, ctl), interrupt = function(e) 'interrupted')",
+    "ok <- inherits(gpatlas(. ~ ., sim, gpatlas_control(epochs_pheno = 1, epochs_geno = 1,",
+    "  geno_hidden = 8, verbose = FALSE)), 'gpatlas')",
+    sprintf("writeLines(c(r, as.character(ok)), '%s')", result)
+  ), script)
+  system2(file.path(R.home("bin"), "Rscript"), script, wait = FALSE, stdout = FALSE, stderr = FALSE)
+  wait_for <- function(path, seconds) {
+    t0 <- Sys.time()
+    while (!file.exists(path) && difftime(Sys.time(), t0, units = "secs") < seconds) Sys.sleep(0.2)
+    file.exists(path)
+  }
+  expect_true(wait_for(marker, 60))
+  Sys.sleep(1.5)
+  pid <- as.integer(readLines(marker))
+  tools::pskill(pid, tools::SIGINT)
+  expect_true(wait_for(result, 60))
+  Sys.sleep(0.2)
+  expect_equal(readLines(result), c("interrupted", "TRUE"))
+})
