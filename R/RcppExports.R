@@ -21,3 +21,7 @@ cpp_importance <- function(params, control, n_pheno, from, geno, n_alleles, phen
     .Call(`_gpatlas_cpp_importance`, params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose, slow_feature_limit)
 }
 
+cpp_vida <- function(importance, z_thresholds, percentiles, method, alleles, partner_fraction, threads, block_size, verbose) {
+    .Call(`_gpatlas_cpp_vida`, importance, z_thresholds, percentiles, method, alleles, partner_fraction, threads, block_size, verbose)
+}
+

@@ -89,6 +89,25 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_vida
+List cpp_vida(NumericMatrix importance, NumericVector z_thresholds, NumericVector percentiles, std::string method, IntegerVector alleles, double partner_fraction, int threads, int block_size, bool verbose);
+RcppExport SEXP _gpatlas_cpp_vida(SEXP importanceSEXP, SEXP z_thresholdsSEXP, SEXP percentilesSEXP, SEXP methodSEXP, SEXP allelesSEXP, SEXP partner_fractionSEXP, SEXP threadsSEXP, SEXP block_sizeSEXP, SEXP verboseSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< NumericMatrix >::type importance(importanceSEXP);
+    Rcpp::traits::input_parameter< NumericVector >::type z_thresholds(z_thresholdsSEXP);
+    Rcpp::traits::input_parameter< NumericVector >::type percentiles(percentilesSEXP);
+    Rcpp::traits::input_parameter< std::string >::type method(methodSEXP);
+    Rcpp::traits::input_parameter< IntegerVector >::type alleles(allelesSEXP);
+    Rcpp::traits::input_parameter< double >::type partner_fraction(partner_fractionSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    Rcpp::traits::input_parameter< int >::type block_size(block_sizeSEXP);
+    Rcpp::traits::input_parameter< bool >::type verbose(verboseSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_vida(importance, z_thresholds, percentiles, method, alleles, partner_fraction, threads, block_size, verbose));
+    return rcpp_result_gen;
+END_RCPP
+}
 
 static const R_CallMethodDef CallEntries[] = {
     {"_gpatlas_cpp_fit", (DL_FUNC) &_gpatlas_cpp_fit, 6},
@@ -96,6 +115,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_gpatlas_cpp_predict_phenotype", (DL_FUNC) &_gpatlas_cpp_predict_phenotype, 4},
     {"_gpatlas_cpp_threads", (DL_FUNC) &_gpatlas_cpp_threads, 0},
     {"_gpatlas_cpp_importance", (DL_FUNC) &_gpatlas_cpp_importance, 12},
+    {"_gpatlas_cpp_vida", (DL_FUNC) &_gpatlas_cpp_vida, 9},
     {NULL, NULL, 0}
 };
 
