@@ -26,16 +26,29 @@ nearest <- vapply(seq_len(nrow(qtl)), function(q) {
   if (!length(on_chr)) return(NA_integer_)
   on_chr[which.min(abs(loci$pos[on_chr] - qtl[[pos_col]][q]))]
 }, integer(1))
+left_col <- grep("Interval \\(Left\\)", names(qtl), value = TRUE)[1]
+right_col <- grep("Interval \\(Right\\)", names(qtl), value = TRUE)[1]
 cutoff <- stats::quantile(loci$importance, 0.9)
 in_top <- loci$importance[nearest] >= cutoff
+# Linked markers share the signal, so also ask whether any marker inside the QTL's 1.5-LOD
+# support interval (or the nearest one when none falls inside) reaches the top 10%.
+interval_hit <- vapply(seq_len(nrow(qtl)), function(q) {
+  inside <- which(loci$chr == as.character(qtl[[chr_col]][q]) &
+                    loci$pos >= qtl[[left_col]][q] & loci$pos <= qtl[[right_col]][q])
+  if (!length(inside)) inside <- nearest[q]
+  any(loci$importance[inside] >= cutoff)
+}, logical(1))
 is_peak <- seq_len(nrow(loci)) %in% nearest
 roc <- gp_roc(loci$importance, is_peak)
 res <- sprintf(paste0("%s | epochs %d/%d, fit %.0f s, importance %.0f s | QTL with locus importance ",
                       "in the top 10%%: %d/%d = %.1f%% (publication 551/591 = 93%%) | ",
+                      "with any marker of the 1.5-LOD interval in the top 10%%: %d/%d = %.1f%% | ",
                       "%d distinct peak markers, ROC AUC peak markers vs others %.3f"),
                format(Sys.time(), "%Y-%m-%d %H:%M"), ctl$epochs_pheno, ctl$epochs_geno, fit_s,
                imp_s, sum(in_top, na.rm = TRUE), sum(!is.na(in_top)),
-               100 * mean(in_top, na.rm = TRUE), sum(is_peak), roc$auc)
+               100 * mean(in_top, na.rm = TRUE), sum(interval_hit, na.rm = TRUE),
+               sum(!is.na(interval_hit)), 100 * mean(interval_hit, na.rm = TRUE), sum(is_peak),
+               roc$auc)
 dir.create("bench/results", showWarnings = FALSE)
 writeLines(res, "bench/results/yeast_qtl_recovery.txt")
 cat(res, "\n")
