@@ -121,7 +121,8 @@ ImportanceResult genotype_importance(const ParamList& params, const Control& arc
   const float* pa2t = a2t.data_ptr<float>();
   const auto b1 = ev.nets.b1.to(torch::kDouble);
   ImportanceResult res = empty_result(geno.n, static_cast<int>(F), n_pheno);
-  const int64_t chunk = 4096;
+  // Large chunks: one parallel region per chunk, and a typical individual fits in one or two.
+  const int64_t chunk = 16384;
   auto dlat = torch::empty({chunk, D}, torch::kDouble);
   torch::Tensor y, w;
   std::vector<int64_t> active;
