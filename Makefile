@@ -3,6 +3,7 @@ R ?= R
 RSCRIPT ?= Rscript
 JOBS ?= 2
 DEB_PACKAGES = r-base-dev r-cran-rcpp r-cran-rcppeigen r-cran-testthat r-cran-roxygen2 \
+	r-cran-qtl r-cran-ggplot2 r-cran-glmnet r-cran-knitr r-cran-rmarkdown \
 	libtorch-dev libopenblas0-pthread catch2 cmake g++ make
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -21,8 +22,9 @@ deps:
 docs:
 	$(RSCRIPT) -e 'roxygen2::roxygenise(roclets = c("rd", "namespace"), load_code = "source")'
 
+# flock: several shells may install at once while developing; one at a time is safe.
 install: deps
-	MAKEFLAGS=-j$(JOBS) $(R) CMD INSTALL --no-test-load .
+	flock /tmp/gpatlas-install.lock env MAKEFLAGS=-j$(JOBS) $(R) CMD INSTALL --no-test-load .
 
 demo: install
 	$(RSCRIPT) inst/scripts/demo.R
