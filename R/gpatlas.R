@@ -170,8 +170,12 @@ print.gpatlas_control <- function(x, ...) {
 #' then trains the genotype encoder into its latent space (stage 2).
 #'
 #' @param formula Traits on the left, markers on the right: `. ~ .` uses all
-#'   of them, `Caffeine + Ethanol ~ .` two traits and all markers. Names that
-#'   are not syntactic can be quoted with backticks.
+#'   of them, `Caffeine + Ethanol ~ .` two traits and all markers. On the
+#'   right, `chr(1, 4)` selects every marker on chromosomes 1 and 4 (labels as
+#'   in `data$markers$chr`, given as numbers or strings) and combines with
+#'   marker names through `+`; `- name` leaves a marker out again, e.g.
+#'   `. ~ chr(1) + D4Mit9 - D1Mit296`. Names that are not syntactic can be
+#'   quoted with backticks.
 #' @param data A [gp_data()] object (or anything [as_gp_data()] accepts).
 #' @param control Settings from [gpatlas_control()].
 #' @return An object of class `gpatlas`: a list with the control, the traits and
@@ -196,7 +200,7 @@ gpatlas <- function(formula, data, control = gpatlas_control()) {
     stop("`formula` must be two-sided, e.g. `. ~ .` or `Caffeine ~ .`", call. = FALSE)
   }
   traits <- formula_names(formula[[2L]], colnames(data$pheno), "trait")
-  markers <- formula_names(formula[[3L]], colnames(data$geno), "marker")
+  markers <- formula_names(formula[[3L]], colnames(data$geno), "marker", data$markers)
   n <- nrow(data$pheno)
   if (n < control$batch_size) {
     stop(sprintf("the data have %d individuals, fewer than one batch (batch_size = %d)",
@@ -236,19 +240,87 @@ gpatlas <- function(formula, data, control = gpatlas_control()) {
 }
 
 # Resolves one side of the model formula to names, erroring on unknown ones.
-formula_names <- function(side, available, what) {
+# The right side also accepts chr(...) (all markers on those chromosomes, looked
+# up in `markers`) and `-` to leave names out again.
+formula_names <- function(side, available, what, markers = NULL) {
   if (identical(side, quote(.))) return(available)
   vars <- all.vars(side)
   if ("." %in% vars && length(vars) > 1L) {
     stop(sprintf("use either `.` or %s names on one side of the formula", what), call. = FALSE)
   }
-  unknown <- setdiff(vars, available)
+  keep <- formula_terms(side, available, what, markers)
+  unknown <- setdiff(c(keep$add, keep$drop), available)
   if (length(unknown)) {
     stop(sprintf("unknown %s%s: %s", what, if (length(unknown) > 1L) "s" else "",
                  paste(utils::head(unknown, 5L), collapse = ", ")), call. = FALSE)
   }
-  if (anyDuplicated(vars)) vars <- unique(vars)
-  vars
+  out <- setdiff(unique(keep$add), keep$drop)
+  if (!length(out)) {
+    stop(sprintf("the formula selects no %s", what), call. = FALSE)
+  }
+  out
+}
+
+# Walks `a + chr(1, 4) - b` into list(add = names, drop = names).
+formula_terms <- function(expr, available, what, markers) {
+  if (is.name(expr)) {
+    nm <- as.character(expr)
+    return(list(add = if (nm == ".") available else nm, drop = character()))
+  }
+  if (is.character(expr) && length(expr) == 1L) {
+    return(list(add = expr, drop = character()))
+  }
+  if (!is.call(expr)) {
+    stop(sprintf("cannot read `%s` as %s names in the formula", deparse(expr), what),
+         call. = FALSE)
+  }
+  op <- as.character(expr[[1L]])
+  if (op == "(" && length(expr) == 2L) {
+    return(formula_terms(expr[[2L]], available, what, markers))
+  }
+  if (op %in% c("+", "-") && length(expr) == 3L) {
+    lhs <- formula_terms(expr[[2L]], available, what, markers)
+    rhs <- formula_terms(expr[[3L]], available, what, markers)
+    if (op == "+") {
+      return(list(add = c(lhs$add, rhs$add), drop = c(lhs$drop, rhs$drop)))
+    }
+    return(list(add = lhs$add, drop = c(lhs$drop, rhs$add)))
+  }
+  if (op == "chr") {
+    if (what != "marker") {
+      stop(sprintf("chr() selects markers and cannot be used for %ss", what), call. = FALSE)
+    }
+    return(list(add = formula_chr_markers(expr, available, markers), drop = character()))
+  }
+  stop(sprintf("unsupported term `%s` in the formula; combine %s names with `+`%s",
+               paste(deparse(expr), collapse = " "), what,
+               if (what == "marker") " and chr()" else ""), call. = FALSE)
+}
+
+formula_chr_markers <- function(expr, available, markers) {
+  if (is.null(markers) || is.null(markers$chr) || all(is.na(markers$chr))) {
+    stop("chr() needs chromosome labels in the data's marker table", call. = FALSE)
+  }
+  args <- as.list(expr)[-1L]
+  if (!length(args)) stop("chr() needs at least one chromosome", call. = FALSE)
+  # Symbols are taken as labels (chr(X)); calls such as 1:3 or c(1, 4) are
+  # evaluated without access to the user's variables.
+  wanted <- unlist(lapply(args, function(a) {
+    if (is.name(a)) return(as.character(a))
+    if (is.call(a)) a <- eval(a, baseenv())
+    as.character(a)
+  }))
+  chr <- as.character(markers$chr)
+  unknown <- setdiff(wanted, chr)
+  if (length(unknown)) {
+    stop(sprintf("unknown chromosome%s: %s (the data have %s)",
+                 if (length(unknown) > 1L) "s" else "",
+                 paste(utils::head(unknown, 5L), collapse = ", "),
+                 paste(utils::head(unique(chr[!is.na(chr)]), 25L), collapse = ", ")),
+         call. = FALSE)
+  }
+  mk <- as.character(markers$marker)[chr %in% wanted]
+  mk[mk %in% available]
 }
 
 phenotype_scaling <- function(y, standardize) {

@@ -1,0 +1,182 @@
+# Tests for the R/qtl bridges: cross -> gp_data, formula chr(), importance -> scanone.
+
+qtl_data <- function(name) {
+  env <- new.env()
+  utils::data(list = name, package = "qtl", envir = env)
+  env[[name]]
+}
+
+tiny_ctl <- function() {
+  gpatlas_control(epochs_pheno = 2, epochs_geno = 2, geno_hidden = 8,
+                  pheno_hidden = 8, decoder_hidden = 8, latent_dim = 2,
+                  batch_size = 16, verbose = FALSE)
+}
+
+# Expected 0-based codes for the autosomes of a cross, computed independently.
+expected_codes <- function(cross, k) {
+  auto <- names(cross$geno)[vapply(cross$geno, function(g) !inherits(g, "X"), logical(1))]
+  raw <- do.call(cbind, lapply(cross$geno[auto], function(g) g$data))
+  raw[!is.na(raw) & raw > k] <- NA
+  unname(raw - 1L)
+}
+
+test_that("a backcross (hyper) converts with names, map, codes and NA", {
+  skip_if_not_installed("qtl")
+  hyper <- qtl_data("hyper")
+  expect_message(expect_message(d <- as_gp_data(hyper), "X chromosome"), "sex")
+  auto <- setdiff(names(hyper$geno), "X")
+  n_auto <- sum(qtl::nmar(hyper)[auto])
+  expect_s3_class(d, "gp_data")
+  expect_equal(dim(d$geno), c(qtl::nind(hyper), n_auto))
+  expect_identical(d$n_alleles, 2L)
+  expect_identical(colnames(d$pheno), "bp")
+  expect_equal(unname(d$pheno[, "bp"]), hyper$pheno$bp)
+  expect_true(all(d$geno %in% c(0L, 1L, NA)))
+  expect_equal(unname(d$geno), expected_codes(hyper, 2L))
+  expect_true(anyNA(d$geno))
+  map <- qtl::pull.map(hyper, chr = auto, as.table = TRUE)
+  expect_identical(d$markers$marker, rownames(map))
+  expect_identical(colnames(d$geno), rownames(map))
+  expect_identical(d$markers$chr, as.character(map$chr))
+  expect_equal(d$markers$pos, map$pos)
+})
+
+test_that("an intercross (listeria) maps 1/2/3 to 0/1/2 and 4/5 to NA", {
+  skip_if_not_installed("qtl")
+  listeria <- qtl_data("listeria")
+  d <- suppressMessages(as_gp_data(listeria))
+  expect_identical(d$n_alleles, 3L)
+  expect_identical(colnames(d$pheno), "T264")
+  expect_false("X" %in% d$markers$chr)
+  expect_equal(ncol(d$geno), sum(qtl::nmar(listeria)[setdiff(names(listeria$geno), "X")]))
+  expect_true(all(d$geno %in% c(0L, 1L, 2L, NA)))
+  raw <- qtl::pull.geno(listeria, chr = "13")
+  partial <- !is.na(raw) & raw > 3
+  expect_true(any(partial))
+  expect_true(all(is.na(d$geno[, colnames(raw)][partial])))
+  expect_equal(unname(d$geno), expected_codes(listeria, 3L))
+})
+
+test_that("fake.f2 leaves out sex and pgm, and the X chromosome can be kept", {
+  skip_if_not_installed("qtl")
+  fake <- qtl_data("fake.f2")
+  expect_message(d <- as_gp_data(fake), "sex, pgm")
+  expect_identical(colnames(d$pheno), "phenotype")
+  expect_identical(d$n_alleles, 3L)
+  dx <- suppressMessages(as_gp_data(fake, x_chr = "keep"))
+  expect_equal(ncol(dx$geno), qtl::totmar(fake))
+  xcols <- dx$markers$chr == "X"
+  expect_true(any(xcols))
+  expect_true(all(dx$geno[, xcols] %in% c(0L, 1L, NA)))
+  # Explicit selection, by name or index, of numeric columns only.
+  dp <- suppressMessages(as_gp_data(fake, phenotypes = c("phenotype", "sex")))
+  expect_identical(colnames(dp$pheno), c("phenotype", "sex"))
+  expect_identical(colnames(suppressMessages(as_gp_data(fake, phenotypes = 1)$pheno)),
+                   "phenotype")
+  expect_error(suppressMessages(as_gp_data(fake, phenotypes = "nope")),
+               "Unknown phenotype: nope")
+  hyper <- qtl_data("hyper")
+  expect_error(suppressMessages(as_gp_data(hyper, phenotypes = "sex")), "not numeric")
+})
+
+test_that("a simulated RIL converts with two states", {
+  skip_if_not_installed("qtl")
+  set.seed(3)
+  map <- qtl::sim.map(c(50, 40), n.mar = c(6, 4), include.x = FALSE, eq.spacing = TRUE)
+  ril <- qtl::sim.cross(map, type = "riself", n.ind = 40, missing.prob = 0.1)
+  expect_s3_class(ril, "riself")
+  d <- as_gp_data(ril)
+  expect_equal(dim(d$geno), c(40L, 10L))
+  expect_identical(d$n_alleles, 2L)
+  expect_true(all(d$geno %in% c(0L, 1L, NA)))
+  expect_true(anyNA(d$geno))
+  expect_equal(unname(d$geno), expected_codes(ril, 2L))
+  expect_identical(d$markers$marker, unlist(lapply(map, names), use.names = FALSE))
+  expect_equal(d$markers$pos, unname(unlist(map)))
+  expect_identical(d$markers$chr, rep(c("1", "2"), c(6L, 4L)))
+})
+
+test_that("unsupported cross types are reported", {
+  skip_if_not_installed("qtl")
+  hyper <- qtl_data("hyper")
+  class(hyper)[1] <- "4way"
+  expect_error(as_gp_data(hyper), "Cross type '4way' is not supported")
+})
+
+test_that("gpatlas() fits a cross and formula chr() selects markers", {
+  skip_if_not_installed("qtl")
+  hyper <- qtl_data("hyper")
+  small <- subset(hyper, chr = c("1", "4", "X"))
+  fit <- suppressMessages(gpatlas(. ~ ., small, tiny_ctl()))
+  expect_s3_class(fit, "gpatlas")
+  expect_identical(fit$traits, "bp")
+  expect_setequal(unique(fit$markers$chr), c("1", "4"))
+
+  d <- suppressMessages(as_gp_data(hyper))
+  chr1 <- d$markers$marker[d$markers$chr == "1"]
+  chr4 <- d$markers$marker[d$markers$chr == "4"]
+  fit4 <- gpatlas(bp ~ chr(4), d, tiny_ctl())
+  expect_identical(fit4$markers$marker, chr4)
+  both <- formula_names(quote(chr(1, "4") + D2Mit241), colnames(d$geno), "marker",
+                        d$markers)
+  expect_identical(both, c(chr1, chr4, "D2Mit241"))
+  expect_identical(formula_names(quote(chr(1:2) - D1Mit296), colnames(d$geno), "marker",
+                                 d$markers),
+                   setdiff(d$markers$marker[d$markers$chr %in% c("1", "2")], "D1Mit296"))
+  expect_identical(formula_names(quote(.), colnames(d$geno), "marker", d$markers),
+                   colnames(d$geno))
+
+  expect_error(gpatlas(bp ~ chr(1, 77), d, tiny_ctl()), "unknown chromosome: 77")
+  expect_error(gpatlas(bp ~ chr(X), d, tiny_ctl()), "unknown chromosome: X")
+  expect_error(gpatlas(bp ~ chr(1) + D99Mit1, d, tiny_ctl()), "unknown marker: D99Mit1")
+  expect_error(gpatlas(height ~ chr(1), d, tiny_ctl()), "unknown trait: height")
+  expect_error(gpatlas(chr(1) ~ ., d, tiny_ctl()), "cannot be used for traits")
+  expect_error(gpatlas(bp ~ log(D1Mit296), d, tiny_ctl()), "unsupported term")
+  sim <- gp_simulate(n = 30, n_loci = 10, n_phenotypes = 2, seed = 1)
+  sim$markers$chr <- NA_character_
+  expect_error(gpatlas(. ~ chr(1), sim, tiny_ctl()), "needs chromosome labels")
+})
+
+test_that("as_scanone() gives a scanone that R/qtl can summarise, plot and bound", {
+  skip_if_not_installed("qtl")
+  hyper <- qtl_data("hyper")
+  d <- suppressMessages(as_gp_data(subset(hyper, chr = c("1", "4", "6"))))
+  fit <- gpatlas(. ~ chr(6) + chr(1, 4), d, tiny_ctl())
+  imp <- gp_importance(fit, d, verbose = FALSE)
+  s <- as_scanone(imp)
+  expect_s3_class(s, "scanone")
+  expect_s3_class(s, "data.frame")
+  expect_identical(names(s), c("chr", "pos", "importance"))
+  expect_identical(levels(s$chr), c("1", "4", "6"))
+  expect_identical(nrow(s), ncol(d$geno))
+  expect_identical(rownames(s), d$markers$marker)
+  expect_equal(s[imp$loci$marker, "importance"], imp$loci$importance)
+
+  peaks <- summary(s)
+  expect_identical(nrow(peaks), 3L)
+  best <- imp$loci[which.max(imp$loci$importance), ]
+  top <- summary(s, threshold = max(s$importance) * 0.999)
+  expect_identical(rownames(top), best$marker)
+
+  rel <- as_scanone(imp, scale = "relative")
+  expect_equal(max(rel$importance), 1)
+  int <- qtl::lodint(rel, chr = best$chr, drop = 0.5)
+  expect_identical(nrow(int), 3L)
+  expect_true(all(as.character(int$chr) == best$chr))
+  expect_equal(max(int$importance), max(rel$importance[rel$chr == best$chr]))
+  expect_true(int$pos[1] <= int$pos[2] && int$pos[2] <= int$pos[3])
+  expect_identical(nrow(qtl::bayesint(rel, chr = "4")), 3L)
+
+  png_file <- tempfile(fileext = ".png")
+  grDevices::png(png_file)
+  expect_no_error(plot(s))
+  grDevices::dev.off()
+  expect_gt(file.size(png_file), 0)
+  unlink(png_file)
+
+  expect_identical(rownames(as_scanone(imp$loci)), rownames(s))
+  bad <- imp$loci
+  bad$pos[2] <- NA
+  expect_error(as_scanone(bad), "unplaced")
+  expect_error(as_scanone(list(a = 1)), "gp_importance object")
+})
