@@ -347,9 +347,13 @@ fit_lm_trait <- function(y, G, codes, selected, threshold) {
   code <- rep(codes, times = length(selected))
   X <- matrix(0, length(y), length(idx))
   for (j in seq_along(idx)) X[, j] <- G[[match(code[j], codes)]][, idx[j]]
-  colnames(X) <- paste0("x", seq_along(idx))
-  frame <- data.frame(y = y, X)
-  fit <- stats::lm(y ~ ., data = frame)
+  # A trait without any QTL above the threshold gets the intercept-only model.
+  if (length(idx)) {
+    colnames(X) <- paste0("x", seq_along(idx))
+    fit <- stats::lm(y ~ ., data = data.frame(y = y, X))
+  } else {
+    fit <- stats::lm(y ~ 1)
+  }
   cf <- stats::coef(fit)
   cf[is.na(cf)] <- 0 # aliased columns (e.g. markers in complete linkage)
   list(intercept = unname(cf[1L]), beta = unname(cf[-1L]), marker = idx,

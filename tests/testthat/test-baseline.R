@@ -182,3 +182,14 @@ test_that("invalid input is refused with clear errors", {
   other <- gp_data(d$pheno, d$geno[, 1:5])
   expect_error(predict(b, other), "lacks")
 })
+
+test_that("a trait with no QTL above the threshold predicts its training mean", {
+  set.seed(3)
+  geno <- matrix(sample(0:1, 60 * 8, replace = TRUE), 60, 8,
+                 dimnames = list(NULL, paste0("m", 1:8)))
+  pheno <- matrix(rnorm(60), ncol = 1, dimnames = list(NULL, "noise"))
+  d <- gp_data(pheno, geno)
+  b <- gp_qtl_baseline(d, threshold = 50)
+  expect_equal(nrow(b$qtl[b$qtl$trait == "noise", , drop = FALSE]), 0L)
+  expect_equal(unname(predict(b, d)[, 1]), rep(mean(pheno), 60), tolerance = 1e-12)
+})
