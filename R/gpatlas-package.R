@@ -7,7 +7,9 @@
 #' from genotypes. Start with [gp_simulate()] or [read_byxrm()], split with
 #' [gp_split()], fit with [gpatlas()] and evaluate with [gp_metrics()].
 #'
+#' @name gpatlas-package
+#' @docType package
 #' @keywords internal
 #' @useDynLib gpatlas, .registration = TRUE
 #' @importFrom Rcpp evalCpp
-"_PACKAGE"
+NULL
