@@ -7,7 +7,7 @@ DEB_PACKAGES = r-base-dev r-cran-rcpp r-cran-rcppeigen r-cran-testthat r-cran-ro
 	libtorch-dev libopenblas0-pthread catch2 cmake g++ make
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps docs install demo test test-r test-cpp bench clean
+.PHONY: deps docs install demo test test-r test-cpp check bench clean
 
 # Installs only the Debian packages that are missing.
 deps:
@@ -38,6 +38,14 @@ test-cpp:
 	cmake -S tests/cpp -B build/cpp -DCMAKE_BUILD_TYPE=Release >/dev/null
 	cmake --build build/cpp -j$(JOBS)
 	cd build/cpp && ctest --output-on-failure
+
+# R CMD build + check of the source tree; fails on any ERROR or WARNING (NOTEs are listed).
+check: deps
+	rm -rf build/check && mkdir -p build/check
+	cd build/check && $(R) CMD build ../.. >build.log 2>&1 || { cat build.log; exit 1; }
+	cd build/check && _R_CHECK_FORCE_SUGGESTS_=false MAKEFLAGS=-j$(JOBS) \
+	  $(R) CMD check --no-manual gpatlas_*.tar.gz; \
+	  grep -q "^Status: \(OK\|[0-9]* NOTEs\?\)$$" gpatlas.Rcheck/00check.log
 
 bench: install
 	$(RSCRIPT) bench/stage2_speed.R
