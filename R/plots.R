@@ -7,7 +7,8 @@ utils::globalVariables(c(
   "level", "id", "x_cum", "importance", "chr_band", "xmin", "xmax", "mid",
   "allele_code", "fpr", "tpr", "boot", "theoretical", "sample", "lower",
   "upper", "group", "vida_score", "label", "percentile", "fold_enrichment",
-  "dim1", "dim2", "colour_value", "effect", "causal", "marker"
+  "dim1", "dim2", "colour_value", "effect", "causal", "marker", "r2_baseline",
+  "r2_gpatlas", "h2", "r2", "model", "fraction_known", "fraction_all"
 ))
 
 plots_need_ggplot2 <- function() {
@@ -809,4 +810,83 @@ gp_plot_effects <- function(importance, truth, log_y = FALSE) {
 locus_additive_effect <- function(w) {
   centred <- sweep(w, c(1L, 3L), apply(w, c(1L, 3L), mean), "-")
   apply(abs(centred), 1L, max)
+}
+
+#' Plot a model comparison: G-P Atlas against a baseline, or against heritability
+#'
+#' `type = "baseline"` draws each trait's held-out R^2 of the baseline (x)
+#' against G-P Atlas (y) with the line y = x. `type = "heritability"` draws
+#' both models' held-out R^2 against each trait's broad-sense heritability,
+#' the ceiling for any genotype-only model (line y = x).
+#'
+#' @param object A `gp_compare` result.
+#' @param type `"baseline"` or `"heritability"`.
+#' @param heritability For `type = "heritability"`: a numeric vector named by
+#'   trait (e.g. `H2_broad` of the yeast cross).
+#' @param ... Unused.
+#' @return A ggplot object.
+#' @exportS3Method ggplot2::autoplot
+autoplot.gp_compare <- function(object, type = c("baseline", "heritability"),
+                                heritability = NULL, ...) {
+  plots_need_ggplot2()
+  type <- match.arg(type)
+  tab <- object$table
+  if (type == "baseline") {
+    return(ggplot2::ggplot(tab, ggplot2::aes(x = r2_baseline, y = r2_gpatlas)) +
+      ggplot2::geom_abline(slope = 1, intercept = 0, linetype = "dashed", colour = "grey50") +
+      ggplot2::geom_point(colour = "steelblue4") +
+      ggplot2::coord_equal() +
+      ggplot2::labs(x = "held-out R^2, baseline", y = "held-out R^2, G-P Atlas",
+                    title = sprintf("G-P Atlas better on %d of %d traits (Wilcoxon p = %s)",
+                                    object$n_wins, object$n_traits,
+                                    format.pval(object$p_value, digits = 2))) +
+      ggplot2::theme_bw())
+  }
+  if (!is.numeric(heritability) || is.null(names(heritability))) {
+    stop("`heritability` must be a numeric vector named by trait", call. = FALSE)
+  }
+  tab <- tab[tab$trait %in% names(heritability), , drop = FALSE]
+  if (!nrow(tab)) stop("no trait of the comparison has a heritability", call. = FALSE)
+  long <- data.frame(trait = rep(tab$trait, 2L),
+                     model = rep(c("G-P Atlas", "baseline"), each = nrow(tab)),
+                     r2 = c(tab$r2_gpatlas, tab$r2_baseline),
+                     h2 = rep(unname(heritability[tab$trait]), 2L))
+  ggplot2::ggplot(long, ggplot2::aes(x = h2, y = r2, colour = model)) +
+    ggplot2::geom_abline(slope = 1, intercept = 0, linetype = "dashed", colour = "grey50") +
+    ggplot2::geom_point() +
+    ggplot2::labs(x = "broad-sense heritability", y = "held-out R^2", colour = NULL,
+                  title = "Held-out R^2 against the heritability ceiling") +
+    ggplot2::theme_bw()
+}
+
+#' Fraction of known loci recovered by importance threshold
+#'
+#' For thresholds at every percentile of locus importance, the fraction of
+#' known loci (e.g. published QTL peak markers) whose importance reaches the
+#' threshold, against the fraction of all loci that do (the chance line).
+#'
+#' @param importance A `gp_importance` object from genotypes.
+#' @param known Marker names of the known loci.
+#' @return A ggplot object; its data has columns `percentile`, `fraction_known`,
+#'   `fraction_all`.
+#' @export
+gp_plot_known_loci <- function(importance, known) {
+  plots_need_ggplot2()
+  if (!inherits(importance, "gp_importance") || is.null(importance$loci)) {
+    stop("`importance` must be a gp_importance object from genotypes", call. = FALSE)
+  }
+  imp <- importance$loci$importance
+  is_known <- importance$loci$marker %in% known
+  if (!any(is_known)) stop("none of the `known` markers is in the importance table", call. = FALSE)
+  pct <- 0:100
+  cut <- stats::quantile(imp, 1 - pct / 100, names = FALSE)
+  d <- data.frame(percentile = pct,
+                  fraction_known = vapply(cut, function(v) mean(imp[is_known] >= v), numeric(1)),
+                  fraction_all = vapply(cut, function(v) mean(imp >= v), numeric(1)))
+  ggplot2::ggplot(d, ggplot2::aes(x = percentile, y = fraction_known)) +
+    ggplot2::geom_line(ggplot2::aes(y = fraction_all), linetype = "dashed", colour = "grey50") +
+    ggplot2::geom_line(colour = "steelblue4", linewidth = 0.8) +
+    ggplot2::labs(x = "top % of loci by importance", y = "fraction of known loci included",
+                  title = sprintf("%d known loci (dashed: all loci)", sum(is_known))) +
+    ggplot2::theme_bw()
 }

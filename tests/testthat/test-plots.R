@@ -131,3 +131,25 @@ test_that("latent and effect plots", {
   w[1, , 1] <- c(1, 2, 6)
   expect_equal(locus_additive_effect(w), c(l1 = 3, l2 = 0))
 })
+
+test_that("comparison and known-loci plots build with the expected data", {
+  skip_if_not_installed("ggplot2")
+  cmp <- structure(list(table = data.frame(trait = c("a", "b", "c"), r2_gpatlas = c(0.1, 0.5, 0.3),
+                                           r2_baseline = c(0.2, 0.4, 0.35),
+                                           difference = c(-0.1, 0.1, -0.05)),
+                        n_wins = 1L, n_traits = 3L, p_value = 0.75), class = "gp_compare")
+  p <- ggplot2::autoplot(cmp)
+  expect_s3_class(p, "ggplot")
+  expect_equal(nrow(ggplot2::ggplot_build(p)$data[[2]]), 3L)
+  h <- ggplot2::autoplot(cmp, type = "heritability", heritability = c(a = 0.5, b = 0.9))
+  expect_equal(nrow(ggplot2::ggplot_build(h)$data[[2]]), 4L)
+  expect_error(ggplot2::autoplot(cmp, type = "heritability"), "named by trait")
+  imp <- structure(list(loci = data.frame(marker = paste0("m", 1:10), importance = 1:10)),
+                   class = "gp_importance")
+  k <- gp_plot_known_loci(imp, c("m10", "m9"))
+  d <- k$data
+  expect_equal(d$fraction_known[d$percentile == 20], 1)
+  expect_equal(d$fraction_known[d$percentile == 10], 0.5)
+  expect_equal(d$fraction_all[d$percentile == 100], 1)
+  expect_error(gp_plot_known_loci(imp, "zz"), "none of the")
+})
