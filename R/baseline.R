@@ -382,6 +382,11 @@ fit_glmnet_trait <- function(y, G, codes, method, ...) {
 #' @param ... Unused.
 #' @return A numeric matrix, individuals x traits, with the individual ids as
 #'   row names and the trait names as column names (as [predict.gpatlas()]).
+#' @examples
+#' sim <- gp_simulate(n = 80, n_loci = 30, n_alleles = 2, n_phenotypes = 2, n_causal = 2,
+#'                    p_interact = 0, seed = 1)
+#' base <- gp_qtl_baseline(sim)
+#' head(predict(base, sim))
 #' @export
 predict.gp_qtl_baseline <- function(object, newdata, ...) {
   if (missing(newdata)) stop("`newdata` is required.", call. = FALSE)

@@ -825,6 +825,18 @@ locus_additive_effect <- function(w) {
 #'   trait (e.g. `H2_broad` of the yeast cross).
 #' @param ... Unused.
 #' @return A ggplot object.
+#' @examples
+#' if (requireNamespace("ggplot2", quietly = TRUE)) {
+#'   sim <- gp_simulate(n = 80, n_loci = 30, n_alleles = 2, n_phenotypes = 3, n_causal = 2,
+#'                      seed = 1)
+#'   fit <- gpatlas(. ~ ., sim, gpatlas_control(epochs_pheno = 5, epochs_geno = 5,
+#'                  geno_hidden = 16, pheno_hidden = 8, decoder_hidden = 8,
+#'                  latent_dim = 4, verbose = FALSE))
+#'   cmp <- gp_compare(fit, gp_qtl_baseline(sim), sim)
+#'   ggplot2::autoplot(cmp)
+#'   ggplot2::autoplot(cmp, type = "heritability",
+#'                     heritability = c(phen_01 = 0.8, phen_02 = 0.6, phen_03 = 0.7))
+#' }
 #' @exportS3Method ggplot2::autoplot
 autoplot.gp_compare <- function(object, type = c("baseline", "heritability"),
                                 heritability = NULL, ...) {
@@ -869,6 +881,15 @@ autoplot.gp_compare <- function(object, type = c("baseline", "heritability"),
 #' @param known Marker names of the known loci.
 #' @return A ggplot object; its data has columns `percentile`, `fraction_known`,
 #'   `fraction_all`.
+#' @examples
+#' if (requireNamespace("ggplot2", quietly = TRUE)) {
+#'   sim <- gp_simulate(n = 60, n_loci = 30, n_phenotypes = 3, n_causal = 2, seed = 1)
+#'   fit <- gpatlas(. ~ ., sim, gpatlas_control(epochs_pheno = 5, epochs_geno = 5,
+#'                  geno_hidden = 16, pheno_hidden = 8, decoder_hidden = 8,
+#'                  latent_dim = 4, verbose = FALSE))
+#'   imp <- gp_importance(fit, sim, verbose = FALSE)
+#'   gp_plot_known_loci(imp, sim$markers$marker[sim$truth$causal_loci])
+#' }
 #' @export
 gp_plot_known_loci <- function(importance, known) {
   plots_need_ggplot2()
