@@ -385,12 +385,7 @@ predict.gpatlas <- function(object, newdata, from = c("genotype", "phenotype"),
     out <- cpp_predict_genotype(object$params, ctl, length(object$traits), geno,
                                 object$n_alleles, latent)
   } else {
-    missing_traits <- setdiff(object$traits, colnames(newdata$pheno))
-    if (length(missing_traits)) {
-      stop(sprintf("`newdata` lacks trait(s) of the model: %s",
-                   paste(missing_traits, collapse = ", ")), call. = FALSE)
-    }
-    y <- scale_phenotypes(newdata$pheno[, object$traits, drop = FALSE], object$scaling)
+    y <- model_phenotypes(object, newdata, "newdata")
     out <- cpp_predict_phenotype(object$params, ctl, y, latent)
   }
   if (latent) {

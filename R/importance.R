@@ -62,12 +62,7 @@ gp_importance <- function(fit, data, from = c("genotype", "phenotype"),
   ctl <- unclass(fit$control)
   pheno_std <- NULL
   if (statistic == "mse" || from == "phenotype") {
-    missing_traits <- setdiff(fit$traits, colnames(data$pheno))
-    if (length(missing_traits)) {
-      stop(sprintf("`data` lacks trait(s) of the model: %s", paste(missing_traits, collapse = ", ")),
-           call. = FALSE)
-    }
-    pheno_std <- scale_phenotypes(data$pheno[, fit$traits, drop = FALSE], fit$scaling)
+    pheno_std <- model_phenotypes(fit, data, "data")
   }
   if (is.null(pheno_std)) {
     pheno_std <- matrix(0, nrow(data$pheno), length(fit$traits))
@@ -117,6 +112,16 @@ model_genotypes <- function(fit, data) {
   geno <- data$geno[, fit$markers$marker, drop = FALSE]
   storage.mode(geno) <- "integer"
   geno
+}
+
+# Phenotypes of `data` for the traits of `fit`, on the model's (standardized) scale.
+model_phenotypes <- function(fit, data, arg) {
+  missing_traits <- setdiff(fit$traits, colnames(data$pheno))
+  if (length(missing_traits)) {
+    stop(sprintf("`%s` lacks trait(s) of the model: %s", arg,
+                 paste(missing_traits, collapse = ", ")), call. = FALSE)
+  }
+  scale_phenotypes(data$pheno[, fit$traits, drop = FALSE], fit$scaling)
 }
 
 locus_importance <- function(features, n_alleles) {
