@@ -4,6 +4,7 @@ RSCRIPT ?= Rscript
 JOBS ?= 2
 DEB_PACKAGES = r-base-dev r-cran-rcpp r-cran-rcppeigen r-cran-testthat r-cran-roxygen2 \
 	r-cran-qtl r-cran-ggplot2 r-cran-glmnet r-cran-knitr r-cran-rmarkdown \
+	r-cran-future r-cran-future.apply \
 	libtorch-dev libopenblas0-pthread catch2 cmake g++ make
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

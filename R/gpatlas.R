@@ -43,6 +43,9 @@
 #' @param latent_dim Size of the shared latent space.
 #' @param pheno_hidden,decoder_hidden,geno_hidden Hidden layer sizes of the
 #'   phenotype encoder, the phenotype decoder and the genotype encoder.
+#'   `geno_hidden = 0` (and `pheno_hidden = 0`) gives the reduced
+#'   architecture: the encoder maps its input straight into the latent space
+#'   (Linear, BatchNorm, LeakyReLU), with no hidden layer.
 #' @param pheno_noise_sd Standard deviation of the Gaussian noise added to the
 #'   phenotypes in stage 1 (in standardized units when `standardize = TRUE`).
 #' @param geno_flip Probability that a one-hot genotype bit flips in stage 2.
@@ -50,6 +53,21 @@
 #' @param batch_size Individuals per batch (at least 2).
 #' @param lr,beta1,beta2 Adam learning rate and betas.
 #' @param l1,l2 Penalty weights on the first genotype layer (see Details).
+#' @param weight_decay Decoupled weight decay (as in AdamW) of every weight of
+#'   the first genotype layer: each step multiplies the weights by
+#'   `1 - lr * weight_decay` before the Adam update.
+#' @param lr_schedule `"constant"`, or `"cosine"`: the learning rate of each
+#'   stage decays from `lr` along a half cosine to 0 over its epochs.
+#' @param valid_prop Proportion of the training individuals held out (at
+#'   random, with `seed`) as a validation set. After every epoch the masked
+#'   MSE of the clean validation set is recorded, and each stage keeps the
+#'   parameters of its best epoch. 0 uses every individual for training and
+#'   keeps the last epoch.
+#' @param patience With a validation set, stop a stage after this many epochs
+#'   without a lower validation loss (0: run all epochs).
+#' @param n_seeds Number of networks trained with different seeds (`seed`,
+#'   `seed + 1000`, ...) and, with `valid_prop > 0`, different validation
+#'   sets; predictions and importance are their mean.
 #' @param bn_momentum BatchNorm momentum (PyTorch convention).
 #' @param mask_missing If `TRUE`, missing phenotypes are left out of every
 #'   loss; if `FALSE` they count as 0, as in the reference code.
@@ -68,6 +86,8 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
                             geno_hidden = NULL, pheno_noise_sd = NULL, geno_flip = NULL,
                             epochs_pheno = NULL, epochs_geno = NULL, batch_size = NULL,
                             lr = NULL, beta1 = NULL, beta2 = NULL, l1 = NULL, l2 = NULL,
+                            weight_decay = NULL, lr_schedule = NULL, valid_prop = NULL,
+                            patience = NULL, n_seeds = NULL,
                             bn_momentum = NULL, mask_missing = NULL, standardize = NULL,
                             seed = NULL, threads = NULL, verbose = NULL) {
   preset <- match.arg(preset)
@@ -75,6 +95,7 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
     latent_dim = 32L, pheno_hidden = 64L, decoder_hidden = 64L, geno_hidden = 2048L,
     pheno_noise_sd = 0.3, geno_flip = 0.09, epochs_pheno = 100L, epochs_geno = 30L,
     batch_size = 16L, lr = 1e-3, beta1 = 0.5, beta2 = 0.999, l1 = 0.8, l2 = 0.01,
+    weight_decay = 0, lr_schedule = "constant", valid_prop = 0, patience = 0L, n_seeds = 1L,
     bn_momentum = 0.1, mask_missing = TRUE, standardize = TRUE, seed = 1L,
     threads = NULL, verbose = interactive()
   )
@@ -96,7 +117,9 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
                 pheno_noise_sd = pheno_noise_sd, geno_flip = geno_flip,
                 epochs_pheno = epochs_pheno, epochs_geno = epochs_geno,
                 batch_size = batch_size, lr = lr, beta1 = beta1, beta2 = beta2, l1 = l1,
-                l2 = l2, bn_momentum = bn_momentum, mask_missing = mask_missing,
+                l2 = l2, weight_decay = weight_decay, lr_schedule = lr_schedule,
+                valid_prop = valid_prop, patience = patience, n_seeds = n_seeds,
+                bn_momentum = bn_momentum, mask_missing = mask_missing,
                 standardize = standardize, seed = seed, threads = threads, verbose = verbose)
   given <- given[!vapply(given, is.null, logical(1))]
   ctl <- utils::modifyList(base, given)
@@ -112,15 +135,14 @@ default_threads <- function() {
 }
 
 check_control <- function(ctl) {
-  positive_int <- c("latent_dim", "pheno_hidden", "decoder_hidden", "geno_hidden",
-                    "batch_size", "threads")
+  positive_int <- c("latent_dim", "decoder_hidden", "batch_size", "threads", "n_seeds")
   for (nm in positive_int) {
     v <- ctl[[nm]]
     if (!is.numeric(v) || length(v) != 1L || is.na(v) || v < 1 || v != round(v)) {
       stop(sprintf("`%s` must be a positive whole number, not %s", nm, format(v)), call. = FALSE)
     }
   }
-  for (nm in c("epochs_pheno", "epochs_geno")) {
+  for (nm in c("epochs_pheno", "epochs_geno", "pheno_hidden", "geno_hidden", "patience")) {
     v <- ctl[[nm]]
     if (!is.numeric(v) || length(v) != 1L || is.na(v) || v < 0 || v != round(v)) {
       stop(sprintf("`%s` must be a whole number >= 0", nm), call. = FALSE)
@@ -142,6 +164,15 @@ check_control <- function(ctl) {
   in_range("l1", 0, Inf, hi_open = TRUE)
   in_range("l2", 0, Inf, hi_open = TRUE)
   in_range("bn_momentum", 0, 1)
+  in_range("weight_decay", 0, Inf, hi_open = TRUE)
+  in_range("valid_prop", 0, 0.5)
+  if (!is.character(ctl$lr_schedule) || length(ctl$lr_schedule) != 1L ||
+      !ctl$lr_schedule %in% c("constant", "cosine")) {
+    stop("`lr_schedule` must be \"constant\" or \"cosine\"", call. = FALSE)
+  }
+  if (ctl$patience > 0 && ctl$valid_prop == 0) {
+    stop("`patience` needs a validation set: set `valid_prop` > 0", call. = FALSE)
+  }
   for (nm in c("mask_missing", "standardize", "verbose")) {
     v <- ctl[[nm]]
     if (!is.logical(v) || length(v) != 1L || is.na(v)) {
@@ -216,14 +247,21 @@ gpatlas <- function(formula, data, control = gpatlas_control()) {
   geno <- data$geno[, markers, drop = FALSE]
   storage.mode(geno) <- "integer"
 
-  res <- cpp_fit(y_std, geno, as.integer(data$n_alleles), unclass(control),
-                 isTRUE(control$verbose))
-  history <- data.frame(
-    stage = c(rep(1L, length(res$loss_pheno)), rep(2L, length(res$loss_geno))),
-    epoch = c(seq_along(res$loss_pheno), seq_along(res$loss_geno)),
-    loss = c(res$loss_pheno, res$loss_geno),
-    seconds = c(res$seconds_pheno, res$seconds_geno)
-  )
+  seeds <- control$seed + 1000 * (seq_len(control$n_seeds) - 1L)
+  members <- vector("list", length(seeds))
+  history <- vector("list", length(seeds))
+  for (k in seq_along(seeds)) {
+    if (isTRUE(control$verbose) && length(seeds) > 1L) {
+      message(sprintf("model %d of %d (seed %g)", k, length(seeds), seeds[k]))
+    }
+    ctl_k <- control
+    ctl_k$seed <- seeds[k]
+    res <- fit_member(y_std, geno, as.integer(data$n_alleles), ctl_k, k)
+    members[[k]] <- res$params
+    history[[k]] <- res$history
+  }
+  history <- do.call(rbind, history)
+  rownames(history) <- NULL
   structure(list(
     call = match.call(),
     formula = formula,
@@ -232,11 +270,46 @@ gpatlas <- function(formula, data, control = gpatlas_control()) {
     markers = data$markers[match(markers, colnames(data$geno)), , drop = FALSE],
     n_alleles = as.integer(data$n_alleles),
     scaling = scaling,
-    params = res$params,
+    params = members[[1L]],
+    ensemble = members[-1L],
     history = history,
     n_train = n,
     train_ids = rownames(data$pheno)
   ), class = "gpatlas")
+}
+
+# One network of the fit: carves the validation individuals (if any) with the member's seed,
+# trains both stages and returns the parameters and the per-epoch history.
+fit_member <- function(y_std, geno, n_alleles, control, member = 1L) {
+  n <- nrow(y_std)
+  valid <- integer()
+  if (control$valid_prop > 0) {
+    n_valid <- max(2L, round(control$valid_prop * n))
+    if (n - n_valid < control$batch_size) {
+      stop(sprintf(paste0("`valid_prop` = %g leaves %d individuals for training, fewer than ",
+                          "one batch (batch_size = %d)"), control$valid_prop, n - n_valid,
+                   control$batch_size), call. = FALSE)
+    }
+    valid <- sort(with_rng_seed(control$seed, sample.int(n, n_valid)))
+  }
+  keep <- setdiff(seq_len(n), valid)
+  vp <- if (length(valid)) y_std[valid, , drop = FALSE]
+  vg <- if (length(valid)) geno[valid, , drop = FALSE]
+  res <- cpp_fit(y_std[keep, , drop = FALSE], geno[keep, , drop = FALSE], n_alleles,
+                 unclass(control), isTRUE(control$verbose), NULL, vp, vg)
+  stage_history <- function(stage, loss, seconds, valid_loss, best) {
+    e <- length(loss)
+    if (!e) return(NULL)
+    data.frame(member = member, stage = stage, epoch = seq_len(e), loss = loss,
+               valid_loss = if (length(valid_loss)) valid_loss else rep(NA_real_, e),
+               kept = seq_len(e) == best, seconds = seconds)
+  }
+  list(params = res$params,
+       history = rbind(
+         stage_history(1L, res$loss_pheno, res$seconds_pheno, res$valid_pheno,
+                       res$best_epoch_pheno),
+         stage_history(2L, res$loss_geno, res$seconds_geno, res$valid_geno,
+                       res$best_epoch_geno)))
 }
 
 # Resolves one side of the model formula to names, erroring on unknown ones.
@@ -382,12 +455,18 @@ predict.gpatlas <- function(object, newdata, from = c("genotype", "phenotype"),
       stop("this model has no trained genotype encoder (epochs_geno = 0)", call. = FALSE)
     }
     geno <- model_genotypes(object, newdata)
-    out <- cpp_predict_genotype(object$params, ctl, length(object$traits), geno,
-                                object$n_alleles, latent)
+    one <- function(params) {
+      cpp_predict_genotype(params, ctl, length(object$traits), geno, object$n_alleles, latent)
+    }
   } else {
     y <- model_phenotypes(object, newdata, "newdata")
-    out <- cpp_predict_phenotype(object$params, ctl, y, latent)
+    one <- function(params) cpp_predict_phenotype(params, ctl, y, latent)
   }
+  # A multi-seed fit predicts the mean of its networks.
+  members <- model_members(object)
+  out <- one(members[[1L]])
+  for (p in members[-1L]) out <- out + one(p)
+  out <- out / length(members)
   if (latent) {
     colnames(out) <- paste0("latent_", seq_len(ncol(out)))
   } else {
@@ -398,22 +477,34 @@ predict.gpatlas <- function(object, newdata, from = c("genotype", "phenotype"),
   out
 }
 
+# Parameter lists of every network of a fit (one per seed).
+model_members <- function(object) c(list(object$params), object$ensemble)
+
 #' @export
 print.gpatlas <- function(x, ...) {
   ctl <- x$control
+  layers <- function(...) paste(c(...)[c(...) > 0], collapse = " -> ")
   cat("G-P Atlas model\n")
   cat(sprintf("  %d traits, %d markers x %d alleles, trained on %d individuals\n",
               length(x$traits), nrow(x$markers), x$n_alleles, x$n_train))
-  cat(sprintf("  phenotype autoencoder %d -> %d -> %d -> %d -> %d\n", length(x$traits),
-              ctl$pheno_hidden, ctl$latent_dim, ctl$decoder_hidden, length(x$traits)))
-  cat(sprintf("  genotype encoder      %d -> %d -> %d (decoder frozen)\n",
-              nrow(x$markers) * x$n_alleles, ctl$geno_hidden, ctl$latent_dim))
+  cat(sprintf("  phenotype autoencoder %s\n", layers(length(x$traits), ctl$pheno_hidden,
+              ctl$latent_dim, ctl$decoder_hidden, length(x$traits))))
+  cat(sprintf("  genotype encoder      %s (decoder frozen)\n",
+              layers(nrow(x$markers) * x$n_alleles, ctl$geno_hidden, ctl$latent_dim)))
+  n_members <- length(model_members(x))
+  if (n_members > 1L) cat(sprintf("  mean of %d networks (seeds)\n", n_members))
   h <- x$history
+  if (is.null(h$member)) h$member <- 1L
   for (s in 1:2) {
-    hs <- h[h$stage == s, , drop = FALSE]
+    hs <- h[h$stage == s & h$member == 1L, , drop = FALSE]
     if (nrow(hs)) {
-      cat(sprintf("  stage %d: %d epochs, final loss %.4g, %.1f s\n", s, nrow(hs),
-                  hs$loss[nrow(hs)], sum(hs$seconds)))
+      kept <- if (is.null(hs$kept)) nrow(hs) else which(hs$kept)[1L]
+      valid <- if (!is.null(hs$valid_loss) && !is.na(hs$valid_loss[kept])) {
+        sprintf(", validation loss %.4g", hs$valid_loss[kept])
+      } else ""
+      cat(sprintf("  stage %d: %d epochs (kept epoch %d), loss %.4g%s, %.1f s%s\n", s, nrow(hs),
+                  kept, hs$loss[kept], valid, sum(hs$seconds),
+                  if (n_members > 1L) " (first network)" else ""))
     }
   }
   invisible(x)
@@ -424,9 +515,12 @@ print.gpatlas <- function(x, ...) {
 #' @param object A `gpatlas` fit.
 #' @param ... Unused.
 #' @return A list of class `summary.gpatlas` with `stages`, a data frame with
-#'   columns `stage`, `epochs`, `first_loss`, `final_loss`, `seconds`,
-#'   `seconds_per_epoch`; `n_parameters`; `n_train`; `traits`; `n_markers`;
-#'   `control`.
+#'   one row per network (`member`) and stage and columns `member`, `stage`,
+#'   `epochs` (run), `kept_epoch` (the epoch whose parameters were kept: the
+#'   best validation loss when `valid_prop > 0`, else the last), `first_loss`,
+#'   `kept_loss` (training loss), `valid_loss` (`NA` without validation),
+#'   `seconds`, `seconds_per_epoch`; `n_parameters` (all networks);
+#'   `n_train`; `traits`; `n_markers`; `control`.
 #' @examples
 #' sim <- gp_simulate(n = 60, n_loci = 40, n_phenotypes = 3, n_causal = 2, seed = 1)
 #' fit <- gpatlas(. ~ ., sim, gpatlas_control(epochs_pheno = 3, epochs_geno = 3,
@@ -436,13 +530,20 @@ print.gpatlas <- function(x, ...) {
 #' @export
 summary.gpatlas <- function(object, ...) {
   h <- object$history
-  stages <- do.call(rbind, lapply(split(h, h$stage), function(hs) {
-    data.frame(stage = hs$stage[1L], epochs = nrow(hs), first_loss = hs$loss[1L],
-               final_loss = hs$loss[nrow(hs)], seconds = sum(hs$seconds),
+  if (is.null(h$member)) h$member <- 1L
+  if (is.null(h$kept)) h$kept <- !duplicated(paste(h$member, h$stage), fromLast = TRUE)
+  if (is.null(h$valid_loss)) h$valid_loss <- NA_real_
+  stages <- do.call(rbind, lapply(split(h, list(h$stage, h$member), drop = TRUE), function(hs) {
+    kept <- which(hs$kept)[1L]
+    data.frame(member = hs$member[1L], stage = hs$stage[1L], epochs = nrow(hs),
+               kept_epoch = kept, first_loss = hs$loss[1L], kept_loss = hs$loss[kept],
+               valid_loss = hs$valid_loss[kept], seconds = sum(hs$seconds),
                seconds_per_epoch = mean(hs$seconds))
   }))
+  stages <- stages[order(stages$member, stages$stage), , drop = FALSE]
   rownames(stages) <- NULL
-  n_par <- sum(vapply(object$params, function(p) prod(attr(p, "shape")), numeric(1)))
+  n_par <- length(model_members(object)) *
+    sum(vapply(object$params, function(p) prod(attr(p, "shape")), numeric(1)))
   structure(list(stages = stages, n_parameters = n_par, n_train = object$n_train,
                  traits = object$traits, n_markers = nrow(object$markers),
                  control = object$control), class = "summary.gpatlas")

@@ -12,8 +12,8 @@ Rcpp::Rostream<false>& Rcpp::Rcerr = Rcpp::Rcpp_cerr_get();
 #endif
 
 // cpp_fit
-List cpp_fit(NumericMatrix pheno, IntegerMatrix geno, int n_alleles, List control, bool verbose, Nullable<List> init);
-RcppExport SEXP _gpatlas_cpp_fit(SEXP phenoSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP controlSEXP, SEXP verboseSEXP, SEXP initSEXP) {
+List cpp_fit(NumericMatrix pheno, IntegerMatrix geno, int n_alleles, List control, bool verbose, Nullable<List> init, Nullable<NumericMatrix> valid_pheno, Nullable<IntegerMatrix> valid_geno);
+RcppExport SEXP _gpatlas_cpp_fit(SEXP phenoSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP controlSEXP, SEXP verboseSEXP, SEXP initSEXP, SEXP valid_phenoSEXP, SEXP valid_genoSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -23,7 +23,9 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< List >::type control(controlSEXP);
     Rcpp::traits::input_parameter< bool >::type verbose(verboseSEXP);
     Rcpp::traits::input_parameter< Nullable<List> >::type init(initSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_fit(pheno, geno, n_alleles, control, verbose, init));
+    Rcpp::traits::input_parameter< Nullable<NumericMatrix> >::type valid_pheno(valid_phenoSEXP);
+    Rcpp::traits::input_parameter< Nullable<IntegerMatrix> >::type valid_geno(valid_genoSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_fit(pheno, geno, n_alleles, control, verbose, init, valid_pheno, valid_geno));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -110,7 +112,7 @@ END_RCPP
 }
 
 static const R_CallMethodDef CallEntries[] = {
-    {"_gpatlas_cpp_fit", (DL_FUNC) &_gpatlas_cpp_fit, 6},
+    {"_gpatlas_cpp_fit", (DL_FUNC) &_gpatlas_cpp_fit, 8},
     {"_gpatlas_cpp_predict_genotype", (DL_FUNC) &_gpatlas_cpp_predict_genotype, 6},
     {"_gpatlas_cpp_predict_phenotype", (DL_FUNC) &_gpatlas_cpp_predict_phenotype, 4},
     {"_gpatlas_cpp_threads", (DL_FUNC) &_gpatlas_cpp_threads, 0},

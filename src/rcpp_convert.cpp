@@ -33,6 +33,18 @@ gpatlas::Control control_from_list(const List& x) {
   num("adam_eps", c.adam_eps);
   num("l1", c.l1);
   num("l2", c.l2);
+  num("weight_decay", c.weight_decay);
+  integer("patience", c.patience);
+  if (x.containsElementNamed("lr_schedule")) {
+    const std::string s = as<std::string>(x["lr_schedule"]);
+    if (s == "constant") {
+      c.lr_schedule = 0;
+    } else if (s == "cosine") {
+      c.lr_schedule = 1;
+    } else {
+      stop("unknown lr_schedule '" + s + "'");
+    }
+  }
   num("bn_momentum", c.bn_momentum);
   num("leaky_slope", c.leaky_slope);
   if (x.containsElementNamed("mask_missing")) c.mask_missing = as<bool>(x["mask_missing"]);

@@ -47,7 +47,7 @@ struct BlockArgs {
   const float* pen;
   float* colsum;
   int64_t hidden, batch;
-  float b1, b2, one_minus_b1, one_minus_b2, step_size, inv_bc2, eps;
+  float b1, b2, one_minus_b1, one_minus_b2, step_size, inv_bc2, eps, keep;
   const float* x_next_t;  // optional: next batch (features x batch_next)
   int64_t batch_next;
 };
@@ -83,7 +83,7 @@ void adam_block(const BlockArgs& a, int64_t begin, int64_t end, float* g, float*
       const float mh = mj[h] * a.b1 + gh * a.one_minus_b1;
       const float vh = vj[h] * a.b2 + gh * gh * a.one_minus_b2;
       const float denom = std::sqrt(vh) * a.inv_bc2 + a.eps;
-      const float wh = wj[h] - a.step_size * (mh / denom);
+      const float wh = wj[h] * a.keep - a.step_size * (mh / denom);
       mj[h] = mh;
       vj[h] = vh;
       wj[h] = wh;
@@ -123,7 +123,8 @@ void fused_adam_first_layer(float* wt, float* m, float* v, const float* x_t, con
               static_cast<float>(st.beta1), static_cast<float>(st.beta2),
               static_cast<float>(1.0 - st.beta1), static_cast<float>(1.0 - st.beta2),
               static_cast<float>(st.lr / bc1), 1.0f / static_cast<float>(std::sqrt(bc2)),
-              static_cast<float>(st.eps), pre_next ? x_next_t : nullptr, batch_next};
+              static_cast<float>(st.eps), static_cast<float>(1.0 - st.lr * st.weight_decay),
+              pre_next ? x_next_t : nullptr, batch_next};
   // A fixed number of contiguous chunks, each with its own accumulator for the next batch,
   // summed in chunk order: the result depends on the thread count but never on scheduling.
   // Chunks of at least ~256k weights keep small models on one thread, where waking a team

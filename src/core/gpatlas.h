@@ -13,9 +13,9 @@ constexpr uint8_t kMissingCode = 255;
 // Network sizes and training settings; see gpatlas_control() in R for the meaning of each.
 struct Control {
   int latent_dim = 32;
-  int pheno_hidden = 64;     // phenotype encoder hidden layer
+  int pheno_hidden = 64;     // phenotype encoder hidden layer; 0: no hidden layer
   int decoder_hidden = 64;   // phenotype decoder hidden layer
-  int geno_hidden = 2048;    // genotype encoder hidden layer
+  int geno_hidden = 2048;    // genotype encoder hidden layer; 0: no hidden layer (input -> latent)
   double pheno_noise_sd = 0.894;  // sd of Gaussian noise added to (standardized) phenotypes
   double geno_flip = 0.09;        // probability that one one-hot bit flips (each direction)
   int epochs_pheno = 250;
@@ -27,6 +27,10 @@ struct Control {
   double adam_eps = 1e-8;
   double l1 = 0.8;    // penalty on ||colsum(W1)||_1
   double l2 = 0.01;   // penalty on ||colsum(W1)||_2
+  double weight_decay = 0;  // decoupled (AdamW-style) decay of every first-layer genotype weight
+  int lr_schedule = 0;      // 0: constant; 1: cosine decay to 0 over each stage's epochs
+  int patience = 0;         // with validation data: stop a stage after this many epochs
+                            // without improvement (0: run every epoch)
   double bn_momentum = 0.8;
   double leaky_slope = 0.01;
   bool mask_missing = true;  // false: missing phenotypes count as 0 (the reference's behaviour)
@@ -78,16 +82,35 @@ struct Interrupted : std::exception {
   const char* what() const noexcept override { return "training interrupted by the user"; }
 };
 
+// Width of the genotype encoder's first layer: its hidden layer, or the latent space itself
+// when there is no hidden layer.
+inline int geno_first_width(const Control& c) {
+  return c.geno_hidden > 0 ? c.geno_hidden : c.latent_dim;
+}
+
 struct FitResult {
   ParamList params;
   std::vector<double> loss_pheno, seconds_pheno;  // per epoch
   std::vector<double> loss_geno, seconds_geno;
+  // With validation data: masked MSE of the clean validation set after each epoch (eval
+  // mode), and the 1-based epoch whose parameters were kept (0 when the stage did not run).
+  std::vector<double> valid_pheno, valid_geno;
+  int best_epoch_pheno = 0, best_epoch_geno = 0;
+};
+
+// Held-out individuals for model selection during training.
+struct Validation {
+  const PhenoData* pheno = nullptr;
+  const GenoData* geno = nullptr;  // needed for stage 2
 };
 
 // Trains stage 1 on pheno, then stage 2 on (geno, pheno) with the decoder frozen.
 // epochs_geno == 0 skips stage 2; epochs_pheno == 0 with `init` given keeps stage 1 as is.
+// With `valid`, each stage keeps the parameters of its epoch with the lowest validation loss
+// and stops early after control.patience epochs without improvement (when patience > 0).
 FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& control,
-              const Callbacks& callbacks, const ParamList* init = nullptr);
+              const Callbacks& callbacks, const ParamList* init = nullptr,
+              const Validation* valid = nullptr);
 
 enum class Output { phenotype, latent };
 
@@ -106,6 +129,7 @@ std::vector<float> predict_from_phenotype(const ParamList& params, const Control
 struct AdamState {
   double lr, beta1, beta2, eps;
   long step;  // 1-based step number after this update
+  double weight_decay = 0;  // decoupled: w <- w (1 - lr weight_decay) before the Adam step
 };
 void fused_adam_first_layer(float* wt, float* m, float* v, const float* x_t, const float* delta,
                             const float* pen, float* colsum, int64_t features, int64_t hidden,

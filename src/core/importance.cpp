@@ -97,7 +97,8 @@ ImportanceResult genotype_importance(const ParamList& params, const Control& arc
   check_geno(geno);
   require_observed(observed, geno.n, n_pheno, stat);
   torch::NoGradGuard guard;
-  const int64_t F = geno.features(), H = arch.geno_hidden;
+  const int64_t F = geno.features(), H = geno_first_width(arch);
+  const bool hidden = arch.geno_hidden > 0;
   EvalNets ev(params, arch, n_pheno, F);
   auto& rest = ev.nets.geno_rest;
   // In eval mode BatchNorm is affine: bn(x) = a * x + c.  Ablating feature j moves the first
@@ -107,9 +108,14 @@ ImportanceResult genotype_importance(const ParamList& params, const Control& arc
   auto bn1 = rest->ptr(0)->as<torch::nn::BatchNorm1d>();
   const auto a1 = (bn1->weight / torch::sqrt(bn1->running_var + bn1->options.eps())).contiguous();
   const auto c1 = (bn1->bias - bn1->running_mean * a1).contiguous();
-  auto lin2 = rest->ptr(2)->as<torch::nn::Linear>();
-  const auto a2t = lin2->weight.to(torch::kFloat).t().contiguous();  // hidden x latent
+  // Without a hidden layer the first layer's activation is the latent code: the second
+  // Linear becomes the identity and the tail is the decoder alone.
+  auto lin2 = hidden ? rest->ptr(2)->as<torch::nn::Linear>() : nullptr;
+  const auto a2t = hidden ? lin2->weight.to(torch::kFloat).t().contiguous()  // hidden x latent
+                          : torch::eye(H, torch::kFloat);
+  auto second = [&](const torch::Tensor& act) { return hidden ? lin2->forward(act) : act; };
   auto tail = [&](const torch::Tensor& latent_pre) {
+    if (!hidden) return ev.nets.decoder->forward(latent_pre);
     return ev.nets.decoder->forward(rest->ptr(4)->as<torch::nn::LeakyReLU>()->forward(
         rest->ptr(3)->as<torch::nn::BatchNorm1d>()->forward(latent_pre)));
   };
@@ -147,7 +153,7 @@ ImportanceResult genotype_importance(const ParamList& params, const Control& arc
     const auto pre_t = torch::from_blob(pre.data(), {H}, torch::kDouble);
     const auto z = (a1 * pre_t + c1).contiguous();
     const auto hb = torch::where(z > 0, z, z * static_cast<double>(slope));
-    const auto latent_base = lin2->forward(hb.unsqueeze(0));
+    const auto latent_base = second(hb.unsqueeze(0));
     const auto base = tail(latent_base);
     const double* pz = z.data_ptr<double>();
     for (int64_t h = 0; h < H; ++h) {

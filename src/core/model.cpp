@@ -16,26 +16,32 @@ void append_block(torch::nn::Sequential& seq, int in, int out, const Control& c)
 
 Nets::Nets(const Control& c, int n_pheno, int64_t n_features) {
   if (n_pheno < 1) throw std::invalid_argument("at least one phenotype is needed");
-  if (c.latent_dim < 1 || c.pheno_hidden < 1 || c.decoder_hidden < 1 || c.geno_hidden < 1)
-    throw std::invalid_argument("layer sizes must be positive");
-  append_block(pheno_encoder, n_pheno, c.pheno_hidden, c);
-  append_block(pheno_encoder, c.pheno_hidden, c.latent_dim, c);
+  if (c.latent_dim < 1 || c.pheno_hidden < 0 || c.decoder_hidden < 1 || c.geno_hidden < 0)
+    throw std::invalid_argument("layer sizes must be positive (hidden encoder layers may be 0)");
+  if (c.pheno_hidden > 0) {
+    append_block(pheno_encoder, n_pheno, c.pheno_hidden, c);
+    append_block(pheno_encoder, c.pheno_hidden, c.latent_dim, c);
+  } else {
+    append_block(pheno_encoder, n_pheno, c.latent_dim, c);
+  }
   append_block(decoder, c.latent_dim, c.decoder_hidden, c);
   decoder->push_back(torch::nn::Linear(c.decoder_hidden, n_pheno));
+  // Without a hidden layer the first genotype layer maps straight into the latent space.
+  const int width = geno_first_width(c);
   if (n_features > 0) {
     // Same initialisation as torch.nn.Linear: U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
     const double bound = 1.0 / std::sqrt(static_cast<double>(n_features));
     torch::NoGradGuard guard;
-    w1t = torch::empty({n_features, c.geno_hidden}).uniform_(-bound, bound);
-    b1 = torch::empty({c.geno_hidden}).uniform_(-bound, bound);
+    w1t = torch::empty({n_features, width}).uniform_(-bound, bound);
+    b1 = torch::empty({width}).uniform_(-bound, bound);
   } else {
-    w1t = torch::zeros({0, c.geno_hidden});
-    b1 = torch::zeros({c.geno_hidden});
+    w1t = torch::zeros({0, width});
+    b1 = torch::zeros({width});
   }
   geno_rest->push_back(
-      torch::nn::BatchNorm1d(torch::nn::BatchNorm1dOptions(c.geno_hidden).momentum(c.bn_momentum)));
+      torch::nn::BatchNorm1d(torch::nn::BatchNorm1dOptions(width).momentum(c.bn_momentum)));
   geno_rest->push_back(torch::nn::LeakyReLU(torch::nn::LeakyReLUOptions().negative_slope(c.leaky_slope)));
-  append_block(geno_rest, c.geno_hidden, c.latent_dim, c);
+  if (c.geno_hidden > 0) append_block(geno_rest, c.geno_hidden, c.latent_dim, c);
 }
 
 namespace {

@@ -1,6 +1,7 @@
 // Training of both G-P Atlas stages: the phenotype autoencoder, then the genotype encoder.
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "nets.h"
@@ -25,6 +26,16 @@ std::vector<std::pair<int64_t, int64_t>> batches(int64_t n, int64_t size) {
   return out;
 }
 
+torch::Tensor loss_mask(const PhenoData& p, const Control& c) {
+  torch::Tensor mask = torch::ones({p.n, p.m});
+  if (c.mask_missing) {
+    float* pm = mask.data_ptr<float>();
+    for (int64_t i = 0; i < static_cast<int64_t>(p.n) * p.m; ++i)
+      pm[i] = p.observed[i] ? 1.0f : 0.0f;
+  }
+  return mask;
+}
+
 torch::Tensor masked_mse(const torch::Tensor& pred, const torch::Tensor& target,
                          const torch::Tensor& mask) {
   return ((pred - target).pow(2) * mask).sum() / mask.sum().clamp_min(1.0);
@@ -47,6 +58,9 @@ void validate(const PhenoData& pheno, const GenoData& geno, const Control& c) {
                                 ") is larger than the number of individuals (" +
                                 std::to_string(pheno.n) + ")");
   if (c.epochs_pheno < 0 || c.epochs_geno < 0) throw std::invalid_argument("epochs must be >= 0");
+  if (c.lr_schedule < 0 || c.lr_schedule > 1) throw std::invalid_argument("unknown lr_schedule");
+  if (c.patience < 0) throw std::invalid_argument("patience must be >= 0");
+  if (!(c.weight_decay >= 0)) throw std::invalid_argument("weight_decay must be >= 0");
   if (!(c.lr > 0)) throw std::invalid_argument("lr must be positive");
   if (!(c.geno_flip >= 0 && c.geno_flip < 1)) throw std::invalid_argument("geno_flip must be in [0, 1)");
   if (!(c.pheno_noise_sd >= 0)) throw std::invalid_argument("pheno_noise_sd must be >= 0");
@@ -73,11 +87,71 @@ ParamList start_params(const ParamList& init, const Nets& nets) {
   return start;
 }
 
+// Copies of a set of tensors (parameters and buffers), to keep the best epoch's state.
+std::vector<torch::Tensor> state_of(const std::vector<torch::Tensor>& ts) {
+  std::vector<torch::Tensor> out;
+  out.reserve(ts.size());
+  for (const auto& t : ts) out.push_back(t.detach().clone());
+  return out;
+}
+void restore_state(const std::vector<torch::Tensor>& ts, const std::vector<torch::Tensor>& saved) {
+  torch::NoGradGuard guard;
+  for (size_t i = 0; i < ts.size(); ++i) ts[i].copy_(saved[i]);
+}
+std::vector<torch::Tensor> module_state(const torch::nn::Module& mod) {
+  std::vector<torch::Tensor> out = mod.parameters();
+  for (const auto& b : mod.buffers()) out.push_back(b);
+  return out;
+}
+
+// Learning rate of an epoch (1-based) under the schedule: cosine decay reaches 0 after the
+// stage's last epoch, so the last epoch still takes a small step.
+double epoch_lr(const Control& c, int epoch, int epochs) {
+  if (c.lr_schedule != 1 || epochs <= 1) return c.lr;
+  const double pi = 3.14159265358979323846;
+  return c.lr * 0.5 * (1.0 + std::cos(pi * (epoch - 1) / epochs));
+}
+
+void set_lr(torch::optim::Adam& opt, double lr) {
+  for (auto& group : opt.param_groups())
+    static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+}
+
+// Tracks the best validation loss of a stage and decides when to stop.
+struct EarlyStop {
+  int patience;
+  double best = std::numeric_limits<double>::infinity();
+  int best_epoch = 0;
+  bool improved(double loss, int epoch) {
+    if (!(loss < best)) return false;
+    best = loss;
+    best_epoch = epoch;
+    return true;
+  }
+  bool stop(int epoch) const { return patience > 0 && epoch - best_epoch >= patience; }
+};
+
+void check_validation(const Validation& v, const PhenoData& pheno, const GenoData& geno,
+                      const Control& c) {
+  if (!v.pheno) throw std::invalid_argument("validation data need phenotypes");
+  if (v.pheno->m != pheno.m)
+    throw std::invalid_argument("validation phenotypes have a different number of traits");
+  if (v.pheno->n < 1) throw std::invalid_argument("the validation set is empty");
+  pheno_tensor(*v.pheno);  // checks its dimensions
+  if (c.epochs_geno > 0) {
+    if (!v.geno) throw std::invalid_argument("validation data need genotypes for stage 2");
+    check_geno(*v.geno);
+    if (v.geno->n != v.pheno->n || v.geno->features() != geno.features())
+      throw std::invalid_argument("validation genotypes do not match the training genotypes");
+  }
+}
+
 }  // namespace
 
 FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
-              const Callbacks& cb, const ParamList* init) {
+              const Callbacks& cb, const ParamList* init, const Validation* valid) {
   validate(pheno, geno, c);
+  if (valid) check_validation(*valid, pheno, geno, c);
   set_torch_threads(c.threads);
   torch::manual_seed(c.seed);
   Rng rng(c.seed);
@@ -88,10 +162,17 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
   if (init) nets.import_params(start_params(*init, nets));
 
   const torch::Tensor Y = pheno_tensor(pheno);
-  torch::Tensor mask = torch::ones({n, m});
-  if (c.mask_missing) {
-    float* pm = mask.data_ptr<float>();
-    for (int64_t i = 0; i < n * m; ++i) pm[i] = pheno.observed[i] ? 1.0f : 0.0f;
+  const torch::Tensor mask = loss_mask(pheno, c);
+  // Validation phenotypes, mask and (for stage 2) dense one-hot genotypes, built once.
+  torch::Tensor vY, vmask, vX;
+  if (valid) {
+    vY = pheno_tensor(*valid->pheno);
+    vmask = loss_mask(*valid->pheno, c);
+    if (c.epochs_geno > 0) {
+      std::vector<int64_t> rows(valid->geno->n);
+      for (int64_t i = 0; i < valid->geno->n; ++i) rows[i] = i;
+      vX = onehot_rows(*valid->geno, rows.data(), valid->geno->n);
+    }
   }
 
   FitResult res;
@@ -109,8 +190,12 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
     torch::optim::Adam opt(params, adam_options);
     nets.pheno_encoder->train();
     nets.decoder->train();
+    std::vector<torch::Tensor> state = module_state(*nets.pheno_encoder), best;
+    for (auto& t : module_state(*nets.decoder)) state.push_back(t);
+    EarlyStop es{c.patience};
     for (int epoch = 1; epoch <= c.epochs_pheno; ++epoch) {
       const auto t0 = Clock::now();
+      set_lr(opt, epoch_lr(c, epoch, c.epochs_pheno));
       shuffle(order, rng);
       double loss_sum = 0;
       for (const auto& [start, len] : plan) {
@@ -126,9 +211,26 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
         loss_sum += loss.item<double>();
       }
       res.loss_pheno.push_back(loss_sum / plan.size());
+      bool stop = false;
+      if (valid) {
+        torch::NoGradGuard guard;
+        nets.pheno_encoder->eval();
+        nets.decoder->eval();
+        const double vl =
+            masked_mse(nets.decoder->forward(nets.pheno_encoder->forward(vY)), vY, vmask)
+                .item<double>();
+        nets.pheno_encoder->train();
+        nets.decoder->train();
+        res.valid_pheno.push_back(vl);
+        if (es.improved(vl, epoch)) best = state_of(state);
+        stop = es.stop(epoch);
+      }
       res.seconds_pheno.push_back(seconds_since(t0));
       if (cb.progress) cb.progress({1, epoch, c.epochs_pheno, res.loss_pheno.back(), res.seconds_pheno.back()});
+      if (stop) break;
     }
+    if (valid && !best.empty()) restore_state(state, best);
+    res.best_epoch_pheno = valid ? es.best_epoch : static_cast<int>(res.loss_pheno.size());
   }
 
   // Stage 2: genotype encoder into the frozen latent space.
@@ -142,7 +244,7 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
     params.push_back(nets.b1);
     torch::optim::Adam opt(params, adam_options);
 
-    const int64_t H = c.geno_hidden, B = c.batch_size;
+    const int64_t H = geno_first_width(c), B = c.batch_size;
     auto m1 = torch::zeros_like(nets.w1t);
     auto v1 = torch::zeros_like(nets.w1t);
     auto colsum = nets.w1t.sum(1);
@@ -161,9 +263,15 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
           torch::mm(x_cur.narrow(0, 0, F * len).view({F, len}).t(), nets.w1t));
     }
     long step = 0;
+    std::vector<torch::Tensor> state = module_state(*nets.geno_rest), best;
+    state.push_back(nets.w1t);
+    state.push_back(nets.b1);
+    EarlyStop es{c.patience};
 
     for (int epoch = 1; epoch <= c.epochs_geno; ++epoch) {
       const auto t0 = Clock::now();
+      const double lr = epoch_lr(c, epoch, c.epochs_geno);
+      set_lr(opt, lr);
       if (epoch < c.epochs_geno) {
         nxt = cur;
         shuffle(nxt, rng);
@@ -206,7 +314,7 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
                                v1.data_ptr<float>(), x_cur.data_ptr<float>(),
                                delta.data_ptr<float>(), pen.data_ptr<float>(),
                                colsum.data_ptr<float>(), F, H, len,
-                               {c.lr, c.beta1, c.beta2, c.adam_eps, step},
+                               {lr, c.beta1, c.beta2, c.adam_eps, step, c.weight_decay},
                                next_rows ? x_nxt.data_ptr<float>() : nullptr, next_len,
                                next_rows ? pre_nxt.data_ptr<float>() : nullptr);
         opt.step();
@@ -216,9 +324,25 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
       }
       if (epoch < c.epochs_geno) std::swap(cur, nxt);
       res.loss_geno.push_back(loss_sum / plan.size());
+      bool stop = false;
+      if (valid) {
+        torch::NoGradGuard guard;
+        nets.geno_rest->eval();
+        const double vl =
+            masked_mse(nets.decoder->forward(nets.geno_rest->forward(torch::addmm(nets.b1, vX, nets.w1t))),
+                       vY, vmask)
+                .item<double>();
+        nets.geno_rest->train();
+        res.valid_geno.push_back(vl);
+        if (es.improved(vl, epoch)) best = state_of(state);
+        stop = es.stop(epoch);
+      }
       res.seconds_geno.push_back(seconds_since(t0));
       if (cb.progress) cb.progress({2, epoch, c.epochs_geno, res.loss_geno.back(), res.seconds_geno.back()});
+      if (stop) break;
     }
+    if (valid && !best.empty()) restore_state(state, best);
+    res.best_epoch_geno = valid ? es.best_epoch : static_cast<int>(res.loss_geno.size());
     nets.b1.set_requires_grad(false);
   }
 

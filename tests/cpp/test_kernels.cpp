@@ -61,10 +61,12 @@ LayerState fresh_state(const torch::Tensor& wt0) {
 
 // The trainer's order of operations: penalty from the previous step's column sums, then the update.
 void our_step(LayerState& s, const std::vector<float>& x_t, const std::vector<float>& delta,
-              int64_t F, int64_t H, int64_t B, double l1, double l2, double lr, long step) {
+              int64_t F, int64_t H, int64_t B, double l1, double l2, double lr, long step,
+              double weight_decay = 0) {
   penalty_gradient(s.colsum.data(), F, l1, l2, s.pen.data());
   fused_adam_first_layer(s.wt.data(), s.m.data(), s.v.data(), x_t.data(), delta.data(),
-                         s.pen.data(), s.colsum.data(), F, H, B, {lr, 0.5, 0.999, 1e-8, step});
+                         s.pen.data(), s.colsum.data(), F, H, B,
+                         {lr, 0.5, 0.999, 1e-8, step, weight_decay});
 }
 
 }  // namespace
@@ -118,6 +120,32 @@ TEST_CASE("fused first-layer Adam matches LibTorch autograd and torch::optim::Ad
       worst_colsum = std::max(worst_colsum, std::fabs(row - ours.colsum[j]));
     }
     CHECK(worst_colsum < 1e-5);
+  }
+}
+
+TEST_CASE("fused first-layer weight decay matches torch::optim::AdamW", "[fused_adam]") {
+  const int64_t F = 23, H = 11, B = 4;
+  const double lr = 1e-2, wd = 3.0;  // strong decay, so a missing decay term fails clearly
+  torch::manual_seed(5);
+  const auto wt0 = torch::rand({F, H}) * 0.4 - 0.2;
+  auto W = wt0.t().contiguous().clone().set_requires_grad(true);
+  torch::optim::AdamW opt({W}, torch::optim::AdamWOptions(lr).betas({0.5, 0.999}).eps(1e-8)
+                                   .weight_decay(wd));
+  LayerState ours = fresh_state(wt0);
+  LayerState plain = fresh_state(wt0);
+  for (long step = 1; step <= 3; ++step) {
+    INFO("step " << step);
+    const auto x_t = torch::bernoulli(torch::full({F, B}, 0.5));
+    const auto delta = torch::randn({B, H});
+    opt.zero_grad();
+    const auto loss = (delta * x_t.t().mm(W.t())).sum();
+    loss.backward();
+    opt.step();
+    our_step(ours, to_vec(x_t), to_vec(delta), F, H, B, 0, 0, lr, step, wd);
+    our_step(plain, to_vec(x_t), to_vec(delta), F, H, B, 0, 0, lr, step, 0);
+    const auto want_w = to_vec(W.detach().t());
+    CHECK(worst_ratio(ours.wt, want_w, 1e-5, 1e-5) <= 1.0);
+    CHECK(worst_ratio(plain.wt, want_w, 1e-5, 1e-5) > 10.0);
   }
 }
 

@@ -249,6 +249,93 @@ TEST_CASE("a seed fixes the whole fit", "[determinism]") {
   CHECK(a.loss_geno != other.loss_geno);
 }
 
+TEST_CASE("a validation set keeps each stage's best epoch and stops early", "[early_stopping]") {
+  const Data d = make_data(60, 3, 20, 3, 9);
+  const Data v = make_data(20, 3, 20, 3, 10);
+  Control c = tiny_control();
+  c.epochs_pheno = 12;
+  c.epochs_geno = 12;
+  c.lr = 0.05;  // a large step makes the validation loss move up and down
+  Validation valid{&v.pheno, &v.geno};
+  const FitResult full = fit(d.pheno, d.geno, c, {}, nullptr, &valid);
+  REQUIRE(full.valid_pheno.size() == 12);
+  REQUIRE(full.valid_geno.size() == 12);
+  const auto best_of = [](const std::vector<double>& x) {
+    return static_cast<int>(std::min_element(x.begin(), x.end()) - x.begin()) + 1;
+  };
+  CHECK(full.best_epoch_pheno == best_of(full.valid_pheno));
+  CHECK(full.best_epoch_geno == best_of(full.valid_geno));
+
+  // The returned parameters are those of the best epoch: their validation loss is the recorded
+  // minimum, not the last epoch's loss.
+  REQUIRE(full.best_epoch_geno < 12);
+  CHECK(full.valid_geno.back() != full.valid_geno[full.best_epoch_geno - 1]);
+  const auto pred = predict_from_genotype(full.params, c, d.pheno.m, v.geno, Output::phenotype);
+  double sse = 0;
+  for (size_t k = 0; k < pred.size(); ++k) sse += std::pow(pred[k] - v.pheno.values[k], 2);
+  CHECK(sse / pred.size() == Approx(full.valid_geno[full.best_epoch_geno - 1]).epsilon(1e-4));
+
+  // Patience stops a stage that many epochs after its best one.
+  c.patience = 2;
+  c.epochs_geno = 200;
+  c.lr = 0.2;
+  const FitResult early = fit(d.pheno, d.geno, c, {}, nullptr, &valid);
+  CHECK(early.loss_geno.size() < 200);
+  CHECK(static_cast<int>(early.valid_geno.size()) == early.best_epoch_geno + 2);
+
+  // Without validation data nothing is recorded and the last epoch is kept.
+  c.patience = 0;
+  c.epochs_geno = 3;
+  const FitResult none = fit(d.pheno, d.geno, c, {});
+  CHECK(none.valid_geno.empty());
+  CHECK(none.best_epoch_geno == 3);
+  Validation wrong{&v.pheno, nullptr};
+  CHECK_THROWS_AS(fit(d.pheno, d.geno, c, {}, nullptr, &wrong), std::invalid_argument);
+}
+
+TEST_CASE("the cosine schedule and weight decay change the fit; reduced encoders train",
+          "[schedule]") {
+  const Data d = make_data(40, 3, 20, 3, 5);
+  Control c = tiny_control();
+  const FitResult base = fit(d.pheno, d.geno, c, {});
+  Control cos = c;
+  cos.lr_schedule = 1;
+  CHECK_FALSE(all_bit_equal(base.params, fit(d.pheno, d.geno, cos, {}).params));
+  Control wd = c;
+  wd.weight_decay = 0.5;
+  CHECK_FALSE(all_bit_equal(base.params, fit(d.pheno, d.geno, wd, {}).params));
+  // With one epoch the cosine schedule's only learning rate is lr itself.
+  Control one = c, one_cos = c;
+  one.epochs_pheno = one.epochs_geno = 1;
+  one_cos.epochs_pheno = one_cos.epochs_geno = 1;
+  one_cos.lr_schedule = 1;
+  CHECK(all_bit_equal(fit(d.pheno, d.geno, one, {}).params,
+                      fit(d.pheno, d.geno, one_cos, {}).params));
+
+  // Reduced encoders (no hidden layer) on the structured data of the convergence test.
+  const Data s = make_data(160, 6, 30, 3, 9);
+  Control reduced = c;
+  reduced.latent_dim = 2;
+  reduced.decoder_hidden = 16;
+  reduced.geno_hidden = 0;
+  reduced.pheno_hidden = 0;
+  reduced.batch_size = 16;
+  reduced.epochs_pheno = 25;
+  reduced.epochs_geno = 25;
+  reduced.geno_flip = 0.02;
+  reduced.l1 = 0.01;
+  reduced.l2 = 0.001;
+  const FitResult r = fit(s.pheno, s.geno, reduced, {});
+  int shapes = 0;
+  for (const auto& p : r.params)
+    if (p.name == "geno_encoder.w1t" && p.shape == std::vector<int64_t>{90, 2}) ++shapes;
+  CHECK(shapes == 1);
+  CHECK(r.loss_geno.back() < r.loss_geno.front());
+  CHECK(r.loss_pheno.back() < r.loss_pheno.front());
+  const auto z = predict_from_genotype(r.params, reduced, s.pheno.m, s.geno, Output::latent);
+  CHECK(z.size() == static_cast<size_t>(160 * 2));
+}
+
 TEST_CASE("invalid inputs are rejected with std::invalid_argument", "[validation]") {
   const Data d = make_data(40, 3, 20, 3, 6);
   const Control ok = tiny_control();
@@ -365,7 +452,10 @@ TEST_CASE("fast ablation importance equals one forward pass per feature", "[impo
   Data d = make_data(24, 3, 15, 3, 7);
   d.geno.codes[5] = kMissingCode;  // a missing call has no active allele to ablate
   Control c = tiny_control();
-  c.geno_hidden = 16;
+  // A wide hidden layer, one as narrow as the latent space, and none at all.
+  const int hidden = GENERATE(16, 4, 0);
+  CAPTURE(hidden);
+  c.geno_hidden = hidden;
   c.epochs_pheno = 5;
   c.epochs_geno = 5;
   const FitResult fit = gpatlas::fit(d.pheno, d.geno, c, {});
