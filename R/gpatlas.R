@@ -56,6 +56,11 @@
 #' @param weight_decay Decoupled weight decay (as in AdamW) of every weight of
 #'   the first genotype layer: each step multiplies the weights by
 #'   `1 - lr * weight_decay` before the Adam update.
+#' @param group_lasso Strength of a group-lasso penalty on the first genotype
+#'   layer, one group per input feature (allele): after every step, a
+#'   feature's weight vector `w_j` is scaled by `max(0, 1 - lr * group_lasso /
+#'   ||w_j||)` (the proximal step), which sets the weights of features that do
+#'   not help the fit exactly to zero, as the lasso does for linear models.
 #' @param lr_schedule `"constant"`, or `"cosine"`: the learning rate of each
 #'   stage decays from `lr` along a half cosine to 0 over its epochs.
 #' @param valid_prop Proportion of the training individuals held out (at
@@ -86,7 +91,7 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
                             geno_hidden = NULL, pheno_noise_sd = NULL, geno_flip = NULL,
                             epochs_pheno = NULL, epochs_geno = NULL, batch_size = NULL,
                             lr = NULL, beta1 = NULL, beta2 = NULL, l1 = NULL, l2 = NULL,
-                            weight_decay = NULL, lr_schedule = NULL, valid_prop = NULL,
+                            weight_decay = NULL, group_lasso = NULL, lr_schedule = NULL, valid_prop = NULL,
                             patience = NULL, n_seeds = NULL,
                             bn_momentum = NULL, mask_missing = NULL, standardize = NULL,
                             seed = NULL, threads = NULL, verbose = NULL) {
@@ -95,7 +100,7 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
     latent_dim = 32L, pheno_hidden = 64L, decoder_hidden = 64L, geno_hidden = 2048L,
     pheno_noise_sd = 0.3, geno_flip = 0.09, epochs_pheno = 100L, epochs_geno = 30L,
     batch_size = 16L, lr = 1e-3, beta1 = 0.5, beta2 = 0.999, l1 = 0.8, l2 = 0.01,
-    weight_decay = 0, lr_schedule = "constant", valid_prop = 0, patience = 0L, n_seeds = 1L,
+    weight_decay = 0, group_lasso = 0, lr_schedule = "constant", valid_prop = 0, patience = 0L, n_seeds = 1L,
     bn_momentum = 0.1, mask_missing = TRUE, standardize = TRUE, seed = 1L,
     threads = NULL, verbose = interactive()
   )
@@ -117,7 +122,8 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
                 pheno_noise_sd = pheno_noise_sd, geno_flip = geno_flip,
                 epochs_pheno = epochs_pheno, epochs_geno = epochs_geno,
                 batch_size = batch_size, lr = lr, beta1 = beta1, beta2 = beta2, l1 = l1,
-                l2 = l2, weight_decay = weight_decay, lr_schedule = lr_schedule,
+                l2 = l2, weight_decay = weight_decay, group_lasso = group_lasso,
+                lr_schedule = lr_schedule,
                 valid_prop = valid_prop, patience = patience, n_seeds = n_seeds,
                 bn_momentum = bn_momentum, mask_missing = mask_missing,
                 standardize = standardize, seed = seed, threads = threads, verbose = verbose)
@@ -165,6 +171,7 @@ check_control <- function(ctl) {
   in_range("l2", 0, Inf, hi_open = TRUE)
   in_range("bn_momentum", 0, 1)
   in_range("weight_decay", 0, Inf, hi_open = TRUE)
+  in_range("group_lasso", 0, Inf, hi_open = TRUE)
   in_range("valid_prop", 0, 0.5)
   if (!is.character(ctl$lr_schedule) || length(ctl$lr_schedule) != 1L ||
       !ctl$lr_schedule %in% c("constant", "cosine")) {

@@ -12,6 +12,9 @@
 #' feature (tested against that slow implementation) at a small fraction of
 #' the cost.
 #'
+#' For a fit of several networks (`n_seeds > 1`), the per-individual
+#' statistic and the per-phenotype change are averaged over the networks.
+#'
 #' Two statistics per individual i and feature j are offered:
 #' * `"prediction"` (default): the root mean square change of the predicted
 #'   phenotypes (in the model's standardized units). It needs no observed
@@ -69,8 +72,10 @@ gp_importance <- function(fit, data, from = c("genotype", "phenotype"),
   }
   if (from == "genotype") {
     geno <- model_genotypes(fit, data)
-    res <- cpp_importance(fit$params, ctl, length(fit$traits), "genotype", geno, fit$n_alleles,
-                          pheno_std, statistic == "mse", statistic, FALSE, isTRUE(verbose))
+    res <- members_importance(fit, function(params) {
+      cpp_importance(params, ctl, length(fit$traits), "genotype", geno, fit$n_alleles,
+                     pheno_std, statistic == "mse", statistic, FALSE, isTRUE(verbose))
+    })
     a <- fit$n_alleles
     mk <- fit$markers
     features <- data.frame(
@@ -82,8 +87,10 @@ gp_importance <- function(fit, data, from = c("genotype", "phenotype"),
       stringsAsFactors = FALSE
     )
   } else {
-    res <- cpp_importance(fit$params, ctl, length(fit$traits), "phenotype", NULL, fit$n_alleles,
-                          pheno_std, statistic == "mse", statistic, FALSE, FALSE)
+    res <- members_importance(fit, function(params) {
+      cpp_importance(params, ctl, length(fit$traits), "phenotype", NULL, fit$n_alleles,
+                     pheno_std, statistic == "mse", statistic, FALSE, FALSE)
+    })
     features <- data.frame(feature = fit$traits, marker = fit$traits, allele = NA_integer_,
                            chr = NA_character_, pos = NA_real_, stringsAsFactors = FALSE)
   }
@@ -96,6 +103,21 @@ gp_importance <- function(fit, data, from = c("genotype", "phenotype"),
                  loci = if (from == "genotype") locus_importance(features, fit$n_alleles),
                  per_phenotype = per_pheno, from = from, statistic = statistic,
                  n = nrow(mat)), class = "gp_importance")
+}
+
+# Importance of a multi-seed fit: the mean over its networks of the per-individual statistic
+# and of the per-phenotype squared change.
+members_importance <- function(fit, one) {
+  members <- model_members(fit)
+  res <- one(members[[1L]])
+  for (p in members[-1L]) {
+    r <- one(p)
+    res$per_individual <- res$per_individual + r$per_individual
+    res$per_phenotype <- res$per_phenotype + r$per_phenotype
+  }
+  res$per_individual <- res$per_individual / length(members)
+  res$per_phenotype <- res$per_phenotype / length(members)
+  res
 }
 
 # Genotype codes of `data` for the markers of `fit`, with clear errors when they do not fit.

@@ -82,16 +82,29 @@ with_rng_seed <- function(seed, code) {
   if (is.null(seed)) {
     return(code)
   }
+  with_rng_preserved({
+    # The generator is named so that a seed means the same stream whatever kind the session
+    # (or a package such as future) has switched to.
+    set.seed(seed, kind = "Mersenne-Twister", normal.kind = "Inversion",
+             sample.kind = "Rejection")
+    code
+  })
+}
+
+# Runs `code`, then puts the global random number state (and with it the generator kind) back
+# exactly as it was.
+with_rng_preserved <- function(code) {
   env <- globalenv()
   had_state <- exists(".Random.seed", envir = env, inherits = FALSE)
   old_state <- if (had_state) get(".Random.seed", envir = env, inherits = FALSE)
+  old_kind <- RNGkind()
   on.exit({
+    RNGkind(old_kind[1L], old_kind[2L], old_kind[3L])
     if (had_state) {
       assign(".Random.seed", old_state, envir = env)
     } else if (exists(".Random.seed", envir = env, inherits = FALSE)) {
       rm(".Random.seed", envir = env)
     }
   })
-  set.seed(seed)
   code
 }

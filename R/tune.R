@@ -8,7 +8,8 @@
 #' default plan), in parallel on one machine (`future::plan("multisession")`)
 #' or on a cluster (e.g. `future::plan(future.batchtools::batchtools_slurm)`)
 #' with no change to the code. Random numbers are drawn with
-#' `future.seed`, so results do not depend on the plan.
+#' `future.seed`, so results do not depend on the plan, and the session's
+#' random number state is left as it was.
 #'
 #' Each fit uses `control$threads` threads: with `plan(multisession, workers =
 #' w)` on a machine with `c` cores, set `threads = c %/% w` in `control` so the
@@ -95,8 +96,11 @@ gp_tune <- function(formula, data, grid, folds = 5L, control = gpatlas_control()
     }
     out
   }
-  rows <- future.apply::future_lapply(seq_len(nrow(tasks)), run, future.seed = TRUE,
-                                      future.packages = "gpatlas")
+  # future.seed may leave the session on another generator kind; the caller's stream and kind
+  # are restored.
+  rows <- with_rng_preserved(
+    future.apply::future_lapply(seq_len(nrow(tasks)), run, future.seed = TRUE,
+                                future.packages = "gpatlas"))
   results <- do.call(rbind, rows)
   results <- cbind(grid[results$setting, , drop = FALSE], results)
   rownames(results) <- NULL

@@ -47,7 +47,7 @@ struct BlockArgs {
   const float* pen;
   float* colsum;
   int64_t hidden, batch;
-  float b1, b2, one_minus_b1, one_minus_b2, step_size, inv_bc2, eps, keep;
+  float b1, b2, one_minus_b1, one_minus_b2, step_size, inv_bc2, eps, keep, shrink;
   const float* x_next_t;  // optional: next batch (features x batch_next)
   int64_t batch_next;
 };
@@ -90,6 +90,19 @@ void adam_block(const BlockArgs& a, int64_t begin, int64_t end, float* g, float*
     }
     // Lane-wise partial sums keep both loops vectorizable without reassociating float math.
     constexpr int kLanes = 16;
+    if (a.shrink > 0) {
+      float sq[kLanes] = {0};
+      int64_t k = 0;
+      for (; k + kLanes <= hidden; k += kLanes)
+        for (int q = 0; q < kLanes; ++q) sq[q] += wj[k + q] * wj[k + q];
+      float ss = 0.0f;
+      for (; k < hidden; ++k) ss += wj[k] * wj[k];
+      for (int q = 0; q < kLanes; ++q) ss += sq[q];
+      const float norm = std::sqrt(ss);
+      const float scale = norm > a.shrink ? 1.0f - a.shrink / norm : 0.0f;
+#pragma omp simd
+      for (int64_t q = 0; q < hidden; ++q) wj[q] *= scale;
+    }
     float acc[kLanes] = {0};
     int64_t h = 0;
     for (; h + kLanes <= hidden; h += kLanes)
@@ -124,6 +137,7 @@ void fused_adam_first_layer(float* wt, float* m, float* v, const float* x_t, con
               static_cast<float>(1.0 - st.beta1), static_cast<float>(1.0 - st.beta2),
               static_cast<float>(st.lr / bc1), 1.0f / static_cast<float>(std::sqrt(bc2)),
               static_cast<float>(st.eps), static_cast<float>(1.0 - st.lr * st.weight_decay),
+              static_cast<float>(st.lr * st.group_lasso),
               pre_next ? x_next_t : nullptr, batch_next};
   // A fixed number of contiguous chunks, each with its own accumulator for the next batch,
   // summed in chunk order: the result depends on the thread count but never on scheduling.

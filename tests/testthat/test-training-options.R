@@ -1,0 +1,100 @@
+# Tests of early stopping, schedules, reduced encoders and multi-seed fits from R.
+
+opt_sim <- function() {
+  gp_simulate(n = 160, n_loci = 40, n_alleles = 2, n_phenotypes = 3, n_causal = 3,
+              p_pleio = 0.2, p_interact = 0, noise = 0.01, seed = 5)
+}
+
+opt_control <- function(...) {
+  args <- list(latent_dim = 3, pheno_hidden = 8, decoder_hidden = 8, geno_hidden = 8,
+               epochs_pheno = 15, epochs_geno = 15, batch_size = 16, threads = 1,
+               verbose = FALSE)
+  do.call(gpatlas_control, utils::modifyList(args, list(...)))
+}
+
+test_that("new control settings are validated", {
+  expect_error(gpatlas_control(patience = 3), "valid_prop")
+  expect_error(gpatlas_control(valid_prop = 0.7), "valid_prop")
+  expect_error(gpatlas_control(lr_schedule = "step"), "lr_schedule")
+  expect_error(gpatlas_control(weight_decay = -1), "weight_decay")
+  expect_error(gpatlas_control(n_seeds = 0), "n_seeds")
+  expect_error(gpatlas_control(geno_hidden = -1), "geno_hidden")
+  expect_equal(gpatlas_control(geno_hidden = 0)$geno_hidden, 0)
+  expect_equal(gpatlas_control(lr_schedule = "cosine")$lr_schedule, "cosine")
+})
+
+test_that("a validation split records its loss and keeps the best epoch of each stage", {
+  sim <- opt_sim()
+  fit <- gpatlas(. ~ ., sim, opt_control(valid_prop = 0.2, lr = 0.02))
+  h <- fit$history
+  expect_true(all(c("member", "valid_loss", "kept") %in% names(h)))
+  expect_false(anyNA(h$valid_loss))
+  for (s in 1:2) {
+    hs <- h[h$stage == s, ]
+    expect_equal(sum(hs$kept), 1L)
+    expect_equal(which(hs$kept), which.min(hs$valid_loss))
+  }
+  expect_equal(fit$n_train, 160L)
+  # Patience stops a stage early: the fit runs fewer epochs than allowed.
+  early <- gpatlas(. ~ ., sim, opt_control(valid_prop = 0.2, patience = 1L, lr = 0.05,
+                                           epochs_geno = 300))
+  h2 <- early$history[early$history$stage == 2, ]
+  expect_lt(nrow(h2), 300)
+  expect_equal(nrow(h2), which(h2$kept) + 1L)
+  s <- summary(early)
+  expect_equal(s$stages$epochs[s$stages$stage == 2], nrow(h2))
+  expect_output(print(early), "kept epoch")
+  expect_error(gpatlas(. ~ ., sim, opt_control(valid_prop = 0.5, batch_size = 100)),
+               "fewer than one batch")
+})
+
+test_that("the reduced architecture fits, predicts and has exact fast importance", {
+  sim <- opt_sim()
+  parts <- gp_split(sim, prop = 0.75, seed = 2)
+  fit <- gpatlas(. ~ ., parts$train, opt_control(geno_hidden = 0, pheno_hidden = 0,
+                                                 epochs_pheno = 60, epochs_geno = 60))
+  expect_output(print(fit), "genotype encoder      40 x|80 -> 3")
+  w <- fit$params[["geno_encoder.w1t"]]
+  expect_equal(attr(w, "shape"), c(80, 3))
+  pred <- predict(fit, parts$test)
+  expect_equal(dim(pred), c(40L, 3L))
+  r2 <- gp_metrics(fit, parts$test)$per_phenotype$r2
+  expect_gt(stats::median(r2), 0.2)
+  fast <- gp_importance(fit, parts$test, verbose = FALSE)
+  geno <- gpatlas:::model_genotypes(fit, parts$test)
+  slow <- gpatlas:::cpp_importance(fit$params, unclass(fit$control), 3L, "genotype", geno, 2L,
+                                   matrix(0, 40, 3), FALSE, "prediction", TRUE, FALSE, -1L)
+  expect_equal(unname(fast$matrix), slow$per_individual, tolerance = 1e-5)
+})
+
+test_that("several seeds give one averaged model", {
+  sim <- opt_sim()
+  one <- gpatlas(. ~ ., sim, opt_control(seed = 1))
+  two <- gpatlas(. ~ ., sim, opt_control(seed = 1001))
+  both <- gpatlas(. ~ ., sim, opt_control(seed = 1, n_seeds = 2L))
+  expect_length(both$ensemble, 1L)
+  expect_equal(sort(unique(both$history$member)), 1:2)
+  expect_identical(both$params, one$params)
+  expect_identical(both$ensemble[[1]], two$params)
+  expect_equal(predict(both, sim), (predict(one, sim) + predict(two, sim)) / 2,
+               tolerance = 1e-6)
+  expect_equal(predict(both, sim, from = "phenotype", type = "latent"),
+               (predict(one, sim, from = "phenotype", type = "latent") +
+                  predict(two, sim, from = "phenotype", type = "latent")) / 2, tolerance = 1e-6)
+  i1 <- gp_importance(one, sim, verbose = FALSE)
+  i2 <- gp_importance(two, sim, verbose = FALSE)
+  ib <- gp_importance(both, sim, verbose = FALSE)
+  expect_equal(ib$matrix, (i1$matrix + i2$matrix) / 2, tolerance = 1e-8)
+  expect_output(print(both), "mean of 2 networks")
+  expect_equal(summary(both)$n_parameters, 2 * summary(one)$n_parameters)
+  path <- tempfile(fileext = ".rds")
+  saveRDS(both, path)
+  expect_identical(predict(readRDS(path), sim), predict(both, sim))
+})
+
+test_that("the cosine schedule and weight decay change the fit", {
+  sim <- opt_sim()
+  base <- gpatlas(. ~ ., sim, opt_control())
+  expect_false(identical(base$params, gpatlas(. ~ ., sim, opt_control(lr_schedule = "cosine"))$params))
+  expect_false(identical(base$params, gpatlas(. ~ ., sim, opt_control(weight_decay = 1))$params))
+})
