@@ -73,6 +73,13 @@
 #' @param n_seeds Number of networks trained with different seeds (`seed`,
 #'   `seed + 1000`, ...) and, with `valid_prop > 0`, different validation
 #'   sets; predictions and importance are their mean.
+#' @param calibrate With a validation set, recalibrate each network's genotype
+#'   predictions per trait: a least-squares line `observed ~ a + b *
+#'   predicted` is fitted on the network's validation individuals (which it was
+#'   not trained on) and applied to its predictions. This corrects predictions
+#'   whose spread or centre is off, which costs R^2 at the same correlation.
+#'   Latent codes, phenotype-to-phenotype predictions and importance use the
+#'   network's output as it is.
 #' @param bn_momentum BatchNorm momentum (PyTorch convention).
 #' @param mask_missing If `TRUE`, missing phenotypes are left out of every
 #'   loss; if `FALSE` they count as 0, as in the reference code.
@@ -92,7 +99,7 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
                             epochs_pheno = NULL, epochs_geno = NULL, batch_size = NULL,
                             lr = NULL, beta1 = NULL, beta2 = NULL, l1 = NULL, l2 = NULL,
                             weight_decay = NULL, group_lasso = NULL, lr_schedule = NULL, valid_prop = NULL,
-                            patience = NULL, n_seeds = NULL,
+                            patience = NULL, n_seeds = NULL, calibrate = NULL,
                             bn_momentum = NULL, mask_missing = NULL, standardize = NULL,
                             seed = NULL, threads = NULL, verbose = NULL) {
   preset <- match.arg(preset)
@@ -101,6 +108,7 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
     pheno_noise_sd = 0.3, geno_flip = 0.09, epochs_pheno = 100L, epochs_geno = 30L,
     batch_size = 16L, lr = 1e-3, beta1 = 0.5, beta2 = 0.999, l1 = 0.8, l2 = 0.01,
     weight_decay = 0, group_lasso = 0, lr_schedule = "constant", valid_prop = 0, patience = 0L, n_seeds = 1L,
+    calibrate = FALSE,
     bn_momentum = 0.1, mask_missing = TRUE, standardize = TRUE, seed = 1L,
     threads = NULL, verbose = interactive()
   )
@@ -125,6 +133,7 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
                 l2 = l2, weight_decay = weight_decay, group_lasso = group_lasso,
                 lr_schedule = lr_schedule,
                 valid_prop = valid_prop, patience = patience, n_seeds = n_seeds,
+                calibrate = calibrate,
                 bn_momentum = bn_momentum, mask_missing = mask_missing,
                 standardize = standardize, seed = seed, threads = threads, verbose = verbose)
   given <- given[!vapply(given, is.null, logical(1))]
@@ -177,10 +186,13 @@ check_control <- function(ctl) {
       !ctl$lr_schedule %in% c("constant", "cosine")) {
     stop("`lr_schedule` must be \"constant\" or \"cosine\"", call. = FALSE)
   }
+  if (isTRUE(ctl$calibrate) && ctl$valid_prop == 0) {
+    stop("`calibrate` needs a validation set: set `valid_prop` > 0", call. = FALSE)
+  }
   if (ctl$patience > 0 && ctl$valid_prop == 0) {
     stop("`patience` needs a validation set: set `valid_prop` > 0", call. = FALSE)
   }
-  for (nm in c("mask_missing", "standardize", "verbose")) {
+  for (nm in c("mask_missing", "standardize", "verbose", "calibrate")) {
     v <- ctl[[nm]]
     if (!is.logical(v) || length(v) != 1L || is.na(v)) {
       stop(sprintf("`%s` must be TRUE or FALSE", nm), call. = FALSE)
@@ -257,6 +269,7 @@ gpatlas <- function(formula, data, control = gpatlas_control()) {
   seeds <- control$seed + 1000 * (seq_len(control$n_seeds) - 1L)
   members <- vector("list", length(seeds))
   history <- vector("list", length(seeds))
+  calibration <- vector("list", length(seeds))
   for (k in seq_along(seeds)) {
     if (isTRUE(control$verbose) && length(seeds) > 1L) {
       message(sprintf("model %d of %d (seed %g)", k, length(seeds), seeds[k]))
@@ -266,6 +279,7 @@ gpatlas <- function(formula, data, control = gpatlas_control()) {
     res <- fit_member(y_std, geno, as.integer(data$n_alleles), ctl_k, k)
     members[[k]] <- res$params
     history[[k]] <- res$history
+    calibration[k] <- list(res$calibration)
   }
   history <- do.call(rbind, history)
   rownames(history) <- NULL
@@ -279,6 +293,7 @@ gpatlas <- function(formula, data, control = gpatlas_control()) {
     scaling = scaling,
     params = members[[1L]],
     ensemble = members[-1L],
+    calibration = if (control$calibrate) calibration,
     history = history,
     n_train = n,
     train_ids = rownames(data$pheno)
@@ -311,7 +326,12 @@ fit_member <- function(y_std, geno, n_alleles, control, member = 1L) {
                valid_loss = if (length(valid_loss)) valid_loss else rep(NA_real_, e),
                kept = seq_len(e) == best, seconds = seconds)
   }
-  list(params = res$params,
+  calibration <- NULL
+  if (length(valid) && control$calibrate && control$epochs_geno > 0) {
+    pred <- cpp_predict_genotype(res$params, unclass(control), ncol(y_std), vg, n_alleles, FALSE)
+    calibration <- calibration_fit(pred, vp)
+  }
+  list(params = res$params, calibration = calibration,
        history = rbind(
          stage_history(1L, res$loss_pheno, res$seconds_pheno, res$valid_pheno,
                        res$best_epoch_pheno),
@@ -462,17 +482,23 @@ predict.gpatlas <- function(object, newdata, from = c("genotype", "phenotype"),
       stop("this model has no trained genotype encoder (epochs_geno = 0)", call. = FALSE)
     }
     geno <- model_genotypes(object, newdata)
-    one <- function(params) {
-      cpp_predict_genotype(params, ctl, length(object$traits), geno, object$n_alleles, latent)
+    one <- function(params, k) {
+      out <- cpp_predict_genotype(params, ctl, length(object$traits), geno, object$n_alleles,
+                                  latent)
+      cal <- object$calibration[[k]]
+      if (!latent && !is.null(cal)) {
+        out <- sweep(sweep(out, 2L, cal["slope", ], "*"), 2L, cal["intercept", ], "+")
+      }
+      out
     }
   } else {
     y <- model_phenotypes(object, newdata, "newdata")
-    one <- function(params) cpp_predict_phenotype(params, ctl, y, latent)
+    one <- function(params, k) cpp_predict_phenotype(params, ctl, y, latent)
   }
   # A multi-seed fit predicts the mean of its networks.
   members <- model_members(object)
-  out <- one(members[[1L]])
-  for (p in members[-1L]) out <- out + one(p)
+  out <- one(members[[1L]], 1L)
+  for (k in seq_along(members)[-1L]) out <- out + one(members[[k]], k)
   out <- out / length(members)
   if (latent) {
     colnames(out) <- paste0("latent_", seq_len(ncol(out)))
@@ -481,6 +507,21 @@ predict.gpatlas <- function(object, newdata, from = c("genotype", "phenotype"),
     out <- unscale_phenotypes(out, object$scaling)
   }
   rownames(out) <- rownames(newdata$pheno)
+  out
+}
+
+# Per-trait linear recalibration of genotype predictions on the validation individuals:
+# observed ~ a + b * predicted by least squares (standardized units, missing values skipped).
+# Traits with fewer than 5 observed validation values or constant predictions keep a = 0, b = 1.
+calibration_fit <- function(pred, obs) {
+  out <- rbind(intercept = rep(0, ncol(obs)), slope = rep(1, ncol(obs)))
+  for (k in seq_len(ncol(obs))) {
+    ok <- !is.na(obs[, k])
+    p <- pred[ok, k]
+    if (sum(ok) < 5L || stats::var(p) <= 0) next
+    b <- stats::cov(p, obs[ok, k]) / stats::var(p)
+    out[, k] <- c(mean(obs[ok, k]) - b * mean(p), b)
+  }
   out
 }
 

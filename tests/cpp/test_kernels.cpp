@@ -149,6 +149,40 @@ TEST_CASE("fused first-layer weight decay matches torch::optim::AdamW", "[fused_
   }
 }
 
+TEST_CASE("the group-lasso step shrinks each input's weight row and zeroes small ones",
+          "[fused_adam]") {
+  const int64_t F = 40, H = 24, B = 6;
+  const double lr = 1e-2, lambda = 10.0;  // threshold lr * lambda = 0.1
+  torch::manual_seed(8);
+  // Rows of very different norms: some far below the threshold, some far above.
+  auto wt0 = torch::randn({F, H}) * 0.002;
+  wt0.narrow(0, 0, 10).mul_(100.0);
+  const auto x_t = torch::bernoulli(torch::full({F, B}, 0.5));
+  const auto delta = torch::randn({B, H});
+  LayerState plain = fresh_state(wt0), prox = fresh_state(wt0);
+  our_step(plain, to_vec(x_t), to_vec(delta), F, H, B, 0, 0, lr, 1);
+  penalty_gradient(prox.colsum.data(), F, 0, 0, prox.pen.data());
+  fused_adam_first_layer(prox.wt.data(), prox.m.data(), prox.v.data(), to_vec(x_t).data(),
+                         to_vec(delta).data(), prox.pen.data(), prox.colsum.data(), F, H, B,
+                         {lr, 0.5, 0.999, 1e-8, 1, 0.0, lambda});
+  int zeroed = 0, kept = 0;
+  for (int64_t j = 0; j < F; ++j) {
+    double norm = 0;
+    for (int64_t h = 0; h < H; ++h) norm += std::pow(plain.wt[j * H + h], 2);
+    norm = std::sqrt(norm);
+    const double scale = norm > lr * lambda ? 1.0 - lr * lambda / norm : 0.0;
+    double row = 0;
+    for (int64_t h = 0; h < H; ++h) {
+      CHECK(prox.wt[j * H + h] == Approx(plain.wt[j * H + h] * scale).margin(1e-7));
+      row += prox.wt[j * H + h];
+    }
+    CHECK(prox.colsum[j] == Approx(row).margin(1e-6));
+    if (scale == 0.0) ++zeroed; else ++kept;
+  }
+  CHECK(zeroed > 0);
+  CHECK(kept > 0);
+}
+
 TEST_CASE("fused first-layer Adam gives bit-identical results with 1 and 2 threads", "[fused_adam]") {
   ThreadGuard guard;
   // Enough weights (F x H > 2^19) that the kernel really splits the rows over two threads.

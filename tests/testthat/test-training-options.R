@@ -98,3 +98,39 @@ test_that("the cosine schedule and weight decay change the fit", {
   expect_false(identical(base$params, gpatlas(. ~ ., sim, opt_control(lr_schedule = "cosine"))$params))
   expect_false(identical(base$params, gpatlas(. ~ ., sim, opt_control(weight_decay = 1))$params))
 })
+
+test_that("calibration fits a line on each network's validation individuals", {
+  sim <- opt_sim()
+  expect_error(opt_control(calibrate = TRUE), "valid_prop")
+  fit <- gpatlas(. ~ ., sim, opt_control(valid_prop = 0.25, calibrate = TRUE, n_seeds = 2L))
+  expect_length(fit$calibration, 2L)
+  cal <- fit$calibration[[1]]
+  expect_equal(dim(cal), c(2L, 3L))
+  # Refit the line by hand on member 1's validation individuals.
+  valid <- sort(gpatlas:::with_rng_seed(fit$control$seed, sample.int(160, 40)))
+  raw_fit <- fit
+  raw_fit$calibration <- NULL
+  raw_fit$ensemble <- list()
+  y_std <- gpatlas:::scale_phenotypes(sim$pheno[, fit$traits], fit$scaling)
+  raw <- gpatlas:::scale_phenotypes(predict(raw_fit, sim), fit$scaling)
+  for (k in 1:3) {
+    co <- stats::coef(stats::lm(y_std[valid, k] ~ raw[valid, k]))
+    expect_equal(unname(cal[, k]), unname(co), tolerance = 1e-4)
+  }
+  # Predictions are the mean over networks of the calibrated outputs.
+  one <- function(params, cal) {
+    f <- raw_fit
+    f$params <- params
+    p <- gpatlas:::scale_phenotypes(predict(f, sim), fit$scaling)
+    sweep(sweep(p, 2, cal["slope", ], "*"), 2, cal["intercept", ], "+")
+  }
+  want <- (one(fit$params, fit$calibration[[1]]) + one(fit$ensemble[[1]], fit$calibration[[2]])) / 2
+  expect_equal(predict(fit, sim), gpatlas:::unscale_phenotypes(want, fit$scaling),
+               tolerance = 1e-5)
+  # Latent codes are not recalibrated.
+  second <- raw_fit
+  second$params <- fit$ensemble[[1]]
+  expect_equal(predict(fit, sim, type = "latent"),
+               (predict(raw_fit, sim, type = "latent") + predict(second, sim, type = "latent")) / 2,
+               tolerance = 1e-6)
+})
