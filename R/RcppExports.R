@@ -17,8 +17,8 @@ cpp_threads <- function() {
     .Call(`_gpatlas_cpp_threads`)
 }
 
-cpp_importance <- function(params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose, slow_feature_limit = -1L) {
-    .Call(`_gpatlas_cpp_importance`, params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose, slow_feature_limit)
+cpp_importance <- function(params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose, slow_feature_limit = -1L, calibration = NULL) {
+    .Call(`_gpatlas_cpp_importance`, params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose, slow_feature_limit, calibration)
 }
 
 cpp_vida <- function(importance, z_thresholds, percentiles, method, alleles, partner_fraction, threads, block_size, verbose) {

@@ -14,6 +14,8 @@
 #'
 #' For a fit of several networks (`n_seeds > 1`), the per-individual
 #' statistic and the per-phenotype change are averaged over the networks.
+#' With `calibrate = TRUE`, genotype importance is measured on the
+#' recalibrated predictions, i.e. on what `predict()` returns.
 #'
 #' Two statistics per individual i and feature j are offered:
 #' * `"prediction"` (default): the root mean square change of the predicted
@@ -72,9 +74,10 @@ gp_importance <- function(fit, data, from = c("genotype", "phenotype"),
   }
   if (from == "genotype") {
     geno <- model_genotypes(fit, data)
-    res <- members_importance(fit, function(params) {
+    res <- members_importance(fit, function(params, k) {
       cpp_importance(params, ctl, length(fit$traits), "genotype", geno, fit$n_alleles,
-                     pheno_std, statistic == "mse", statistic, FALSE, isTRUE(verbose))
+                     pheno_std, statistic == "mse", statistic, FALSE, isTRUE(verbose), -1L,
+                     fit$calibration[[k]])
     })
     a <- fit$n_alleles
     mk <- fit$markers
@@ -87,7 +90,7 @@ gp_importance <- function(fit, data, from = c("genotype", "phenotype"),
       stringsAsFactors = FALSE
     )
   } else {
-    res <- members_importance(fit, function(params) {
+    res <- members_importance(fit, function(params, k) {
       cpp_importance(params, ctl, length(fit$traits), "phenotype", NULL, fit$n_alleles,
                      pheno_std, statistic == "mse", statistic, FALSE, FALSE)
     })
@@ -109,9 +112,9 @@ gp_importance <- function(fit, data, from = c("genotype", "phenotype"),
 # and of the per-phenotype squared change.
 members_importance <- function(fit, one) {
   members <- model_members(fit)
-  res <- one(members[[1L]])
-  for (p in members[-1L]) {
-    r <- one(p)
+  res <- one(members[[1L]], 1L)
+  for (k in seq_along(members)[-1L]) {
+    r <- one(members[[k]], k)
     res$per_individual <- res$per_individual + r$per_individual
     res$per_phenotype <- res$per_phenotype + r$per_phenotype
   }

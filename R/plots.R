@@ -32,8 +32,11 @@ plots_need_ggplot2 <- function() {
 #' @param what Which table to return (see Value).
 #' @param ... Unused.
 #' @return A data frame:
-#' * `gpatlas`: the training history, columns `stage` (1 = phenotype
-#'   autoencoder, 2 = genotype encoder), `epoch`, `loss`, `seconds`.
+#' * `gpatlas`: the training history, columns `member` (network, for
+#'   `n_seeds > 1`), `stage` (1 = phenotype autoencoder, 2 = genotype
+#'   encoder), `epoch`, `loss` (training), `valid_loss` (`NA` without a
+#'   validation set), `kept` (the epoch whose parameters the network kept),
+#'   `seconds`.
 #' * `gp_metrics`: `what = "per_phenotype"` (columns `trait`, `n`, `mse`,
 #'   `mape`, `r2`, `pearson_r`), `"per_individual"` (same with `id` instead
 #'   of `trait`), or `"long"`: one row per individual and trait with columns
@@ -123,7 +126,8 @@ as.data.frame.gp_vida <- function(x, row.names = NULL, optional = FALSE,
 #' Plot the training loss of a G-P Atlas fit
 #'
 #' One panel per training stage (phenotype autoencoder, genotype encoder)
-#' with the loss of each epoch.
+#' with the training and validation loss of each epoch for every network, and
+#' a dotted line at the epoch each network kept.
 #'
 #' @param object A `gpatlas` fit.
 #' @param log_y Draw the loss on a log10 scale (non-positive losses are
@@ -142,15 +146,34 @@ as.data.frame.gp_vida <- function(x, row.names = NULL, optional = FALSE,
 autoplot.gpatlas <- function(object, log_y = FALSE, ...) {
   plots_need_ggplot2()
   h <- object$history
+  if (is.null(h$member)) h$member <- 1L
+  if (is.null(h$valid_loss)) h$valid_loss <- NA_real_
+  if (is.null(h$kept)) h$kept <- FALSE
+  long <- rbind(
+    data.frame(h[, c("member", "stage", "epoch")], set = "training", loss = h$loss,
+               kept = h$kept),
+    data.frame(h[, c("member", "stage", "epoch")], set = "validation", loss = h$valid_loss,
+               kept = h$kept)
+  )
+  long <- long[!is.na(long$loss), , drop = FALSE]
   stage_names <- c("1: phenotype autoencoder", "2: genotype encoder")
-  h$stage_label <- factor(stage_names[h$stage], levels = stage_names)
-  if (log_y) h <- h[is.finite(h$loss) & h$loss > 0, , drop = FALSE]
-  p <- ggplot2::ggplot(h, ggplot2::aes(x = epoch, y = loss)) +
-    ggplot2::geom_line(colour = "steelblue4") +
-    ggplot2::geom_point(colour = "steelblue4", size = 0.8) +
+  long$stage_label <- factor(stage_names[long$stage], levels = stage_names)
+  long$set <- factor(long$set, levels = c("training", "validation"))
+  long$network <- factor(long$member)
+  if (log_y) long <- long[is.finite(long$loss) & long$loss > 0, , drop = FALSE]
+  kept <- unique(long[long$kept, c("member", "stage", "epoch", "stage_label"), drop = FALSE])
+  p <- ggplot2::ggplot(long, ggplot2::aes(x = epoch, y = loss, colour = set,
+                                          group = interaction(network, set))) +
+    ggplot2::geom_line(alpha = 0.7) +
+    ggplot2::geom_point(size = 0.6) +
+    ggplot2::geom_vline(data = kept, ggplot2::aes(xintercept = epoch), linetype = 3,
+                        colour = "grey40") +
+    ggplot2::scale_colour_manual(values = c(training = "steelblue4", validation = "darkorange3"),
+                                 drop = TRUE) +
     ggplot2::facet_wrap(ggplot2::vars(stage_label), scales = "free") +
-    ggplot2::labs(x = "Epoch", y = "Training loss (MSE)",
-                  title = "G-P Atlas training history") +
+    ggplot2::labs(x = "Epoch", y = "Loss (MSE)", colour = NULL,
+                  title = "G-P Atlas training history",
+                  subtitle = "dotted: epoch kept (best validation loss) per network") +
     ggplot2::theme_bw()
   if (log_y) p <- p + ggplot2::scale_y_log10()
   p

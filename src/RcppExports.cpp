@@ -70,8 +70,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // cpp_importance
-List cpp_importance(List params, List control, int n_pheno, std::string from, Nullable<IntegerMatrix> geno, int n_alleles, NumericMatrix pheno, bool use_observed, std::string statistic, bool slow, bool verbose, int slow_feature_limit);
-RcppExport SEXP _gpatlas_cpp_importance(SEXP paramsSEXP, SEXP controlSEXP, SEXP n_phenoSEXP, SEXP fromSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP phenoSEXP, SEXP use_observedSEXP, SEXP statisticSEXP, SEXP slowSEXP, SEXP verboseSEXP, SEXP slow_feature_limitSEXP) {
+List cpp_importance(List params, List control, int n_pheno, std::string from, Nullable<IntegerMatrix> geno, int n_alleles, NumericMatrix pheno, bool use_observed, std::string statistic, bool slow, bool verbose, int slow_feature_limit, Nullable<NumericMatrix> calibration);
+RcppExport SEXP _gpatlas_cpp_importance(SEXP paramsSEXP, SEXP controlSEXP, SEXP n_phenoSEXP, SEXP fromSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP phenoSEXP, SEXP use_observedSEXP, SEXP statisticSEXP, SEXP slowSEXP, SEXP verboseSEXP, SEXP slow_feature_limitSEXP, SEXP calibrationSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -87,7 +87,8 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< bool >::type slow(slowSEXP);
     Rcpp::traits::input_parameter< bool >::type verbose(verboseSEXP);
     Rcpp::traits::input_parameter< int >::type slow_feature_limit(slow_feature_limitSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_importance(params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose, slow_feature_limit));
+    Rcpp::traits::input_parameter< Nullable<NumericMatrix> >::type calibration(calibrationSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_importance(params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose, slow_feature_limit, calibration));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -116,7 +117,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_gpatlas_cpp_predict_genotype", (DL_FUNC) &_gpatlas_cpp_predict_genotype, 6},
     {"_gpatlas_cpp_predict_phenotype", (DL_FUNC) &_gpatlas_cpp_predict_phenotype, 4},
     {"_gpatlas_cpp_threads", (DL_FUNC) &_gpatlas_cpp_threads, 0},
-    {"_gpatlas_cpp_importance", (DL_FUNC) &_gpatlas_cpp_importance, 12},
+    {"_gpatlas_cpp_importance", (DL_FUNC) &_gpatlas_cpp_importance, 13},
     {"_gpatlas_cpp_vida", (DL_FUNC) &_gpatlas_cpp_vida, 9},
     {NULL, NULL, 0}
 };

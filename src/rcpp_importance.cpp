@@ -8,7 +8,7 @@ using namespace glue;
 List cpp_importance(List params, List control, int n_pheno, std::string from,
                     Nullable<IntegerMatrix> geno, int n_alleles, NumericMatrix pheno,
                     bool use_observed, std::string statistic, bool slow, bool verbose,
-                    int slow_feature_limit = -1) {
+                    int slow_feature_limit = -1, Nullable<NumericMatrix> calibration = R_NilValue) {
   gpatlas::Control c = control_from_list(control);
   gpatlas::set_torch_threads(c.threads);
   gpatlas::ParamList pl = params_from_list(params);
@@ -23,10 +23,21 @@ List cpp_importance(List params, List control, int n_pheno, std::string from,
   if (from == "genotype") {
     if (geno.isNull()) stop("genotypes are required");
     gpatlas::GenoData g = geno_from_matrix(IntegerMatrix(geno), n_alleles);
+    // calibration: 2 x n_pheno, rows intercept and slope.
+    gpatlas::OutputMap map;
+    if (calibration.isNotNull()) {
+      NumericMatrix cal(calibration);
+      if (cal.nrow() != 2 || cal.ncol() != n_pheno) stop("calibration must be 2 x n_pheno");
+      for (int k = 0; k < n_pheno; ++k) {
+        map.shift.push_back(cal(0, k));
+        map.scale.push_back(cal(1, k));
+      }
+    }
+    const gpatlas::OutputMap* out = calibration.isNotNull() ? &map : nullptr;
     res = run_core([&] {
       return slow ? gpatlas::genotype_importance_slow(pl, c, n_pheno, g, observed, stat,
-                                                        slow_feature_limit)
-                  : gpatlas::genotype_importance(pl, c, n_pheno, g, observed, stat, cb);
+                                                        slow_feature_limit, out)
+                  : gpatlas::genotype_importance(pl, c, n_pheno, g, observed, stat, cb, out);
     });
   } else {
     res = run_core([&] { return gpatlas::phenotype_importance(pl, c, p, observed, stat); });

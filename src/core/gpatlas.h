@@ -158,18 +158,26 @@ struct ImportanceResult {
   std::vector<double> per_phenotype;   // features x m: mean over individuals of squared change
 };
 
+// Optional per-phenotype affine map of the network output (a recalibration): y' = shift + scale y.
+struct OutputMap {
+  std::vector<double> shift, scale;  // one entry per phenotype
+};
+
 // Exact and fast: in eval mode the first genotype layer is affine, so ablating x_ij shifts the
 // first pre-activation by -W[:, j] x_ij; only active features are evaluated, in batches.
 // `observed` is required for ImportanceStat::mse (missing entries are skipped).
+// With `output`, importance is measured on the mapped output.
 ImportanceResult genotype_importance(const ParamList& params, const Control& arch, int n_pheno,
                                      const GenoData& geno, const PhenoData* observed,
-                                     ImportanceStat stat, const Callbacks& callbacks);
+                                     ImportanceStat stat, const Callbacks& callbacks,
+                                     const OutputMap* output = nullptr);
 // One full forward pass per ablated feature: the obvious implementation, for tests and for
 // timing the naive cost (feature_limit > 0 stops after that many features per individual).
 ImportanceResult genotype_importance_slow(const ParamList& params, const Control& arch,
                                           int n_pheno, const GenoData& geno,
                                           const PhenoData* observed, ImportanceStat stat,
-                                          int64_t feature_limit = -1);
+                                          int64_t feature_limit = -1,
+                                          const OutputMap* output = nullptr);
 // Phenotype features (phenotype autoencoder): one forward per phenotype with that input at 0.
 ImportanceResult phenotype_importance(const ParamList& params, const Control& arch,
                                       const PhenoData& pheno, const PhenoData* observed,

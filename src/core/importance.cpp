@@ -1,5 +1,6 @@
 // Feature-ablation importance of genotype and phenotype inputs, fast exact path and slow reference.
 #include <algorithm>
+#include <functional>
 #include <stdexcept>
 
 #include "nets.h"
@@ -63,6 +64,16 @@ torch::Tensor statistic(const torch::Tensor& alt, const torch::Tensor& base, Imp
   return row_mse(alt, y, w) - row_mse(base, y, w);
 }
 
+// The output map as a function on (k x m) double outputs; the identity without one.
+std::function<torch::Tensor(const torch::Tensor&)> output_fn(const OutputMap* map, int m) {
+  if (!map) return [](const torch::Tensor& t) { return t; };
+  if (static_cast<int>(map->shift.size()) != m || static_cast<int>(map->scale.size()) != m)
+    throw std::invalid_argument("the output map needs one shift and one scale per phenotype");
+  auto shift = torch::tensor(map->shift, torch::kDouble).unsqueeze(0);
+  auto scale = torch::tensor(map->scale, torch::kDouble).unsqueeze(0);
+  return [shift, scale](const torch::Tensor& t) { return t * scale + shift; };
+}
+
 void store(ImportanceResult& res, int64_t i, const std::vector<int64_t>& feats,
            const torch::Tensor& e, const torch::Tensor& sq_change) {
   auto e_acc = e.accessor<double, 1>();
@@ -93,9 +104,11 @@ ImportanceResult empty_result(int n, int features, int m) {
 
 ImportanceResult genotype_importance(const ParamList& params, const Control& arch, int n_pheno,
                                      const GenoData& geno, const PhenoData* observed,
-                                     ImportanceStat stat, const Callbacks& cb) {
+                                     ImportanceStat stat, const Callbacks& cb,
+                                     const OutputMap* output) {
   check_geno(geno);
   require_observed(observed, geno.n, n_pheno, stat);
+  const auto out_map = output_fn(output, n_pheno);
   torch::NoGradGuard guard;
   const int64_t F = geno.features(), H = geno_first_width(arch);
   const bool hidden = arch.geno_hidden > 0;
@@ -115,9 +128,9 @@ ImportanceResult genotype_importance(const ParamList& params, const Control& arc
                           : torch::eye(H, torch::kFloat);
   auto second = [&](const torch::Tensor& act) { return hidden ? lin2->forward(act) : act; };
   auto tail = [&](const torch::Tensor& latent_pre) {
-    if (!hidden) return ev.nets.decoder->forward(latent_pre);
-    return ev.nets.decoder->forward(rest->ptr(4)->as<torch::nn::LeakyReLU>()->forward(
-        rest->ptr(3)->as<torch::nn::BatchNorm1d>()->forward(latent_pre)));
+    if (!hidden) return out_map(ev.nets.decoder->forward(latent_pre));
+    return out_map(ev.nets.decoder->forward(rest->ptr(4)->as<torch::nn::LeakyReLU>()->forward(
+        rest->ptr(3)->as<torch::nn::BatchNorm1d>()->forward(latent_pre))));
   };
   const float slope = static_cast<float>(arch.leaky_slope);
   const float* w1 = ev.nets.w1t.data_ptr<float>();
@@ -225,9 +238,10 @@ ImportanceResult genotype_importance(const ParamList& params, const Control& arc
 ImportanceResult genotype_importance_slow(const ParamList& params, const Control& arch,
                                           int n_pheno, const GenoData& geno,
                                           const PhenoData* observed, ImportanceStat stat,
-                                          int64_t feature_limit) {
+                                          int64_t feature_limit, const OutputMap* output) {
   check_geno(geno);
   require_observed(observed, geno.n, n_pheno, stat);
+  const auto out_map = output_fn(output, n_pheno);
   torch::NoGradGuard guard;
   const int64_t F = geno.features();
   EvalNets ev(params, arch, n_pheno, F);
@@ -238,13 +252,13 @@ ImportanceResult genotype_importance_slow(const ParamList& params, const Control
   for (int64_t i = 0; i < geno.n; ++i) {
     if (stat == ImportanceStat::mse) std::tie(y, mask) = observed_row(*observed, i);
     auto x = onehot_rows(geno, &i, 1).to(torch::kDouble);
-    auto base = ev.from_pre(torch::addmm(b1, x, w));
+    auto base = out_map(ev.from_pre(torch::addmm(b1, x, w)));
     std::vector<int64_t> one(1);
     const int64_t n_feat = feature_limit > 0 ? std::min(feature_limit, F) : F;
     for (int64_t j = 0; j < n_feat; ++j) {
       auto xa = x.clone();
       xa[0][j] = 0.0;
-      auto alt = ev.from_pre(torch::addmm(b1, xa, w));
+      auto alt = out_map(ev.from_pre(torch::addmm(b1, xa, w)));
       one[0] = j;
       store(res, i, one, statistic(alt, base, stat, y, mask), (alt - base).pow(2));
     }

@@ -474,6 +474,23 @@ TEST_CASE("fast ablation importance equals one forward pass per feature", "[impo
           if (code != a) CHECK(e == 0.0);
         }
   }
+  // A recalibrated output: both paths measure the mapped output, and a pure shift changes
+  // nothing while a scale multiplies every per-phenotype change by its square.
+  OutputMap map{{0.5, -1.0, 2.0}, {2.0, 0.5, 1.0}}, shift{{3.0, 3.0, 3.0}, {1.0, 1.0, 1.0}};
+  const auto plain = genotype_importance(fit.params, c, d.pheno.m, d.geno, nullptr,
+                                         ImportanceStat::prediction, {});
+  const auto mapped = genotype_importance(fit.params, c, d.pheno.m, d.geno, nullptr,
+                                          ImportanceStat::prediction, {}, &map);
+  const auto mapped_slow = genotype_importance_slow(fit.params, c, d.pheno.m, d.geno, nullptr,
+                                                    ImportanceStat::prediction, -1, &map);
+  CHECK(max_rel_diff(mapped.per_individual, mapped_slow.per_individual) < 1e-5);
+  const auto shifted = genotype_importance(fit.params, c, d.pheno.m, d.geno, nullptr,
+                                           ImportanceStat::prediction, {}, &shift);
+  CHECK(max_rel_diff(shifted.per_individual, plain.per_individual) < 1e-9);
+  for (int j = 0; j < 45; ++j)
+    for (int k = 0; k < 3; ++k)
+      CHECK(mapped.per_phenotype[j * 3 + k] ==
+            Approx(plain.per_phenotype[j * 3 + k] * map.scale[k] * map.scale[k]).margin(1e-12));
   // Something is important: the model is not constant.
   const auto fast = genotype_importance(fit.params, c, d.pheno.m, d.geno, nullptr,
                                         ImportanceStat::prediction, {});

@@ -3,7 +3,7 @@
 small_control <- function(...) {
   gpatlas_control(latent_dim = 4, pheno_hidden = 16, decoder_hidden = 16, geno_hidden = 32,
                   epochs_pheno = 100, epochs_geno = 100, batch_size = 16, threads = 1,
-                  verbose = FALSE, ...)
+                  n_seeds = 1, verbose = FALSE, ...)
 }
 
 small_sim <- function() {
@@ -187,7 +187,8 @@ test_that("Ctrl-C stops training with an R interrupt and leaves the session usab
   writeLines(c(
     "suppressMessages(library(gpatlas))",
     "sim <- gp_simulate(n = 200, n_loci = 100, n_phenotypes = 3, seed = 1)",
-    "ctl <- gpatlas_control(epochs_pheno = 1e6, epochs_geno = 1, verbose = FALSE, threads = 1)",
+    "ctl <- gpatlas_control(epochs_pheno = 1e6, epochs_geno = 1, verbose = FALSE, threads = 1,",
+    "  valid_prop = 0, patience = 0, calibrate = FALSE)",
     sprintf("writeLines(as.character(Sys.getpid()), '%s')", marker),
     "r <- tryCatch(gpatlas(. ~ ., sim, ctl), interrupt = function(e) 'interrupted')",
     "ok <- inherits(gpatlas(. ~ ., sim, gpatlas_control(epochs_pheno = 1, epochs_geno = 1,",

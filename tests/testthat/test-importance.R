@@ -5,7 +5,7 @@ imp_fixture <- function() {
                      p_pleio = 0, p_interact = 0, noise = 0.01, seed = 5)
   ctl <- gpatlas_control(latent_dim = 4, pheno_hidden = 16, decoder_hidden = 16,
                          geno_hidden = 32, epochs_pheno = 60, epochs_geno = 60, threads = 1,
-                         verbose = FALSE, seed = 3)
+                         n_seeds = 1, verbose = FALSE, seed = 3)
   list(sim = sim, fit = gpatlas(. ~ ., sim, ctl))
 }
 fx <- imp_fixture()
@@ -15,8 +15,11 @@ test_that("fast importance equals one forward pass per feature", {
   imp <- gp_importance(fx$fit, test, verbose = FALSE)
   geno <- test$geno
   storage.mode(geno) <- "integer"
+  # The default fit is recalibrated: both paths measure the recalibrated output.
+  expect_false(is.null(fx$fit$calibration[[1]]))
   slow <- gpatlas:::cpp_importance(fx$fit$params, unclass(fx$fit$control), 3L, "genotype", geno,
-                                   3L, matrix(0, 12, 3), FALSE, "prediction", TRUE, FALSE)
+                                   3L, matrix(0, 12, 3), FALSE, "prediction", TRUE, FALSE, -1L,
+                                   fx$fit$calibration[[1]])
   expect_equal(unname(imp$matrix), slow$per_individual, tolerance = 1e-5)
   # An independent check through predict(): ablating the carried allele of a locus is the same
   # as a missing call there.

@@ -30,10 +30,14 @@ layer_rows <- function(b, geom) {
 test_that("loss curve has one point per epoch and stage", {
   f <- plot_fixture()
   b <- expect_plot(ggplot2::autoplot(f$fit))
-  expect_equal(layer_rows(b, "GeomPoint"), 7L)
-  expect_plot(ggplot2::autoplot(f$fit, log_y = TRUE))
   h <- as.data.frame(f$fit)
-  expect_named(h, c("stage", "epoch", "loss", "seconds"))
+  expect_named(h, c("member", "stage", "epoch", "loss", "valid_loss", "kept", "seconds"))
+  # 4 networks x 7 epochs, each with a training and a validation loss.
+  expect_equal(nrow(h), 4L * 7L)
+  expect_equal(layer_rows(b, "GeomPoint"), 2L * 28L)
+  # One kept epoch per network and stage.
+  expect_equal(layer_rows(b, "GeomVline"), 8L)
+  expect_plot(ggplot2::autoplot(f$fit, log_y = TRUE))
 })
 
 test_that("metrics plots show every observed value and both error levels", {

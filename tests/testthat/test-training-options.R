@@ -8,12 +8,12 @@ opt_sim <- function() {
 opt_control <- function(...) {
   args <- list(latent_dim = 3, pheno_hidden = 8, decoder_hidden = 8, geno_hidden = 8,
                epochs_pheno = 15, epochs_geno = 15, batch_size = 16, threads = 1,
-               verbose = FALSE)
+               n_seeds = 1, valid_prop = 0, patience = 0, calibrate = FALSE, verbose = FALSE)
   do.call(gpatlas_control, utils::modifyList(args, list(...)))
 }
 
 test_that("new control settings are validated", {
-  expect_error(gpatlas_control(patience = 3), "valid_prop")
+  expect_error(gpatlas_control(patience = 3, valid_prop = 0), "valid_prop")
   expect_error(gpatlas_control(valid_prop = 0.7), "valid_prop")
   expect_error(gpatlas_control(lr_schedule = "step"), "lr_schedule")
   expect_error(gpatlas_control(weight_decay = -1), "weight_decay")
@@ -25,7 +25,7 @@ test_that("new control settings are validated", {
 
 test_that("a validation split records its loss and keeps the best epoch of each stage", {
   sim <- opt_sim()
-  fit <- gpatlas(. ~ ., sim, opt_control(valid_prop = 0.2, lr = 0.02))
+  fit <- gpatlas(. ~ ., sim, opt_control(valid_prop = 0.2, lr = 0.02, patience = 0))
   h <- fit$history
   expect_true(all(c("member", "valid_loss", "kept") %in% names(h)))
   expect_false(anyNA(h$valid_loss))
@@ -52,7 +52,8 @@ test_that("the reduced architecture fits, predicts and has exact fast importance
   sim <- opt_sim()
   parts <- gp_split(sim, prop = 0.75, seed = 2)
   fit <- gpatlas(. ~ ., parts$train, opt_control(geno_hidden = 0, pheno_hidden = 0,
-                                                 epochs_pheno = 60, epochs_geno = 60))
+                                                 epochs_pheno = 60, epochs_geno = 60,
+                                                 lr = 1e-3, l1 = 0.8))
   expect_output(print(fit), "genotype encoder      40 x|80 -> 3")
   w <- fit$params[["geno_encoder.w1t"]]
   expect_equal(attr(w, "shape"), c(80, 3))
@@ -102,6 +103,7 @@ test_that("the cosine schedule and weight decay change the fit", {
 test_that("calibration fits a line on each network's validation individuals", {
   sim <- opt_sim()
   expect_error(opt_control(calibrate = TRUE), "valid_prop")
+  expect_error(gpatlas_control(valid_prop = 0), "valid_prop")
   fit <- gpatlas(. ~ ., sim, opt_control(valid_prop = 0.25, calibrate = TRUE, n_seeds = 2L))
   expect_length(fit$calibration, 2L)
   cal <- fit$calibration[[1]]

@@ -8,7 +8,7 @@ tune_sim <- function() {
 tune_ctl <- function(...) {
   args <- list(latent_dim = 3, pheno_hidden = 8, decoder_hidden = 8, geno_hidden = 8,
                epochs_pheno = 10, epochs_geno = 10, batch_size = 16, threads = 1,
-               verbose = FALSE)
+               n_seeds = 1, verbose = FALSE)
   do.call(gpatlas_control, utils::modifyList(args, list(...)))
 }
 
