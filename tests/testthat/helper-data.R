@@ -48,3 +48,11 @@ write_byxrm_files <- function(dir, geno_lines, pheno_lines) {
   close(con)
   dir
 }
+
+# Small networks for quick fits: every setting can be overridden through `...`.
+quick_control <- function(epochs, ...) {
+  args <- list(latent_dim = 3, pheno_hidden = 8, decoder_hidden = 8, geno_hidden = 8,
+               epochs_pheno = epochs, epochs_geno = epochs, batch_size = 16, threads = 1,
+               n_seeds = 1, verbose = FALSE)
+  do.call(gpatlas_control, utils::modifyList(args, list(...)))
+}

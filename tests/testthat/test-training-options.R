@@ -6,10 +6,8 @@ opt_sim <- function() {
 }
 
 opt_control <- function(...) {
-  args <- list(latent_dim = 3, pheno_hidden = 8, decoder_hidden = 8, geno_hidden = 8,
-               epochs_pheno = 15, epochs_geno = 15, batch_size = 16, threads = 1,
-               n_seeds = 1, valid_prop = 0, patience = 0, calibrate = FALSE, verbose = FALSE)
-  do.call(gpatlas_control, utils::modifyList(args, list(...)))
+  no_validation <- list(valid_prop = 0, patience = 0, calibrate = FALSE)
+  do.call(quick_control, c(list(15), utils::modifyList(no_validation, list(...))))
 }
 
 test_that("new control settings are validated", {

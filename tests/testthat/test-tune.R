@@ -5,12 +5,7 @@ tune_sim <- function() {
               p_pleio = 0.2, p_interact = 0, noise = 0.01, seed = 3)
 }
 
-tune_ctl <- function(...) {
-  args <- list(latent_dim = 3, pheno_hidden = 8, decoder_hidden = 8, geno_hidden = 8,
-               epochs_pheno = 10, epochs_geno = 10, batch_size = 16, threads = 1,
-               n_seeds = 1, verbose = FALSE)
-  do.call(gpatlas_control, utils::modifyList(args, list(...)))
-}
+tune_ctl <- function(...) quick_control(10, ...)
 
 test_that("gp_tune scores every setting on every fold and picks the best", {
   sim <- tune_sim()
