@@ -1,8 +1,10 @@
 # G-P Atlas against linear models on the BYxRM yeast cross: held-out accuracy per trait and
 # the wall time of each fit, on the publication's sequential split (806 train / 202 test).
 #
-# Usage: Rscript bench/yeast_vs_linear.R [data_dir] [gpatlas control arguments as R code]
+# Usage: Rscript bench/yeast_vs_linear.R [data_dir] [gpatlas control arguments as R code] [cached]
 #   e.g. Rscript bench/yeast_vs_linear.R ../shared/data/byxrm 'list(n_seeds = 1)'
+#   A third argument `cached` reuses the linear fits of the last run (per-trait results and
+#   times in bench/results/yeast_linear_fits.csv) and refits gpatlas only.
 # Fits: lasso and ridge (cv.glmnet, lambda.min, one model per trait), the additive QTL model by
 # forward marker selection (gp_qtl_baseline, max 20 QTL per trait), and gpatlas with its
 # default settings (plus the given overrides). Reports the median held-out R^2 and Pearson r,
@@ -25,12 +27,27 @@ per_trait <- function(pred) {
 }
 rows <- list()
 times <- c()
+cache <- "bench/results/yeast_linear_fits.csv"
+use_cache <- length(args) >= 3 && args[3] == "cached" && file.exists(cache)
+linear <- if (use_cache) utils::read.csv(cache) else NULL
 for (method in c("lasso", "ridge", "forward")) {
-  secs <- system.time(base <- gp_qtl_baseline(parts$train, method = method, seed = 1))[["elapsed"]]
-  rows[[method]] <- per_trait(predict(base, parts$test))
-  times[method] <- secs
-  cat(sprintf("%-8s median R^2 %.3f, median r %.3f, fit %.1f s\n", method,
-              stats::median(rows[[method]]$r2), stats::median(rows[[method]]$pearson_r), secs))
+  if (use_cache) {
+    rows[[method]] <- linear[linear$method == method, c("trait", "r2", "pearson_r")]
+    times[method] <- linear$seconds[linear$method == method][1]
+  } else {
+    secs <- system.time(base <- gp_qtl_baseline(parts$train, method = method, seed = 1))[["elapsed"]]
+    rows[[method]] <- per_trait(predict(base, parts$test))
+    times[method] <- secs
+  }
+  cat(sprintf("%-8s median R^2 %.3f, median r %.3f, fit %.1f s%s\n", method,
+              stats::median(rows[[method]]$r2), stats::median(rows[[method]]$pearson_r),
+              times[method], if (use_cache) " (cached from the last full run)" else ""))
+}
+if (!use_cache) {
+  dir.create("bench/results", showWarnings = FALSE)
+  utils::write.csv(do.call(rbind, lapply(names(rows), function(m) {
+    data.frame(method = m, rows[[m]], seconds = times[[m]])
+  })), cache, row.names = FALSE)
 }
 ctl <- do.call(gpatlas_control, c(list(seed = 1, verbose = FALSE), extra))
 secs <- system.time(fit <- gpatlas(. ~ ., parts$train, ctl))[["elapsed"]]
