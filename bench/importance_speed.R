@@ -12,7 +12,8 @@ dir <- if (length(args) >= 1) args[1] else Sys.getenv("GPATLAS_BYXRM_DIR", "../s
 slow_k <- if (length(args) >= 2) as.integer(args[2]) else 300L
 yeast <- read_byxrm(dir)
 parts <- gp_split(yeast, prop = 0.8, method = "sequential")
-fit <- gpatlas(. ~ ., parts$train, gpatlas_control(epochs_pheno = 1, epochs_geno = 1,
+fit <- gpatlas(. ~ ., parts$train, gpatlas_control(preset = "publication",
+                                                   epochs_pheno = 1, epochs_geno = 1,
                                                    threads = 2, verbose = FALSE))
 test <- parts$test
 fast_s <- system.time(imp <- gp_importance(fit, test, verbose = FALSE))[["elapsed"]]

@@ -14,8 +14,8 @@ threads <- 2L
 
 yeast <- read_byxrm(dir)
 train <- gp_split(yeast, prop = 0.8, method = "sequential")$train
-ctl <- gpatlas_control(epochs_pheno = 1, epochs_geno = epochs, threads = threads,
-                       verbose = FALSE, seed = 1)
+ctl <- gpatlas_control(preset = "publication", epochs_pheno = 1, epochs_geno = epochs,
+                       threads = threads, verbose = FALSE, seed = 1)
 
 peak_rss_gb <- function() {
   s <- readLines("/proc/self/status")

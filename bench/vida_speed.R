@@ -24,7 +24,7 @@ if (file.exists(file.path(dir, "BYxRM_GenoData.txt.gz"))) {
   code <- sprintf(paste0(
     "suppressPackageStartupMessages(library(gpatlas));",
     "yeast <- read_byxrm('%s'); parts <- gp_split(yeast, prop = 0.8, method = 'sequential');",
-    "fit <- gpatlas(. ~ ., parts$train, gpatlas_control(epochs_pheno = 1, epochs_geno = 1,",
+    "fit <- gpatlas(. ~ ., parts$train, gpatlas_control(preset = 'publication', epochs_pheno = 1, epochs_geno = 1,",
     " threads = %d, verbose = FALSE));",
     "saveRDS(gp_importance(fit, parts$test, verbose = FALSE), '%s')"),
     normalizePath(dir), threads, out)
