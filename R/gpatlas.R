@@ -13,11 +13,11 @@
 #'   `bench/README.md`): phenotypes are standardized per trait inside the model
 #'   (predictions come back in original units), missing phenotypes are masked
 #'   out of every loss, phenotype noise 0.1 standard deviations, Adam learning
-#'   rate 3e-3, column-sum L1 penalty 5, BatchNorm momentum 0.1 (PyTorch's
+#'   rate 3e-3, column-sum L1 penalty 2, BatchNorm momentum 0.1 (PyTorch's
 #'   default; with the publication's 0.8 the running statistics used for
 #'   prediction follow the last few training batches and shift held-out
 #'   predictions), 10% of the training individuals held out for early stopping
-#'   (patience 10, at most 100/200 epochs), four networks averaged, and their
+#'   (patience 20, at most 100/200 epochs), four networks averaged, and their
 #'   genotype predictions recalibrated on their validation individuals.
 #' * `"publication"`: reproduces the reference scripts run on the yeast cross:
 #'   no standardization, missing phenotypes set to 0 and counted in the loss,
@@ -118,7 +118,7 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
   if (preset == "default") {
     base <- utils::modifyList(base, list(
       geno_hidden = 0L, pheno_noise_sd = 0.1, epochs_pheno = 100L, epochs_geno = 200L,
-      lr = 3e-3, l1 = 5, valid_prop = 0.1, patience = 10L, n_seeds = 4L, calibrate = TRUE,
+      lr = 3e-3, l1 = 2, valid_prop = 0.1, patience = 20L, n_seeds = 4L, calibrate = TRUE,
       bn_momentum = 0.1, mask_missing = TRUE, standardize = TRUE
     ))
   }
