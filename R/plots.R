@@ -8,7 +8,7 @@ utils::globalVariables(c(
   "allele_code", "fpr", "tpr", "boot", "theoretical", "sample", "lower",
   "upper", "group", "vida_score", "label", "percentile", "fold_enrichment",
   "dim1", "dim2", "colour_value", "effect", "causal", "marker", "r2_baseline",
-  "r2_gpatlas", "h2", "r2", "model", "fraction_known", "fraction_all"
+  "r2_gpatlas", "h2", "r2", "model", "fraction_known", "fraction_all", "network", "set"
 ))
 
 plots_need_ggplot2 <- function() {

@@ -6,7 +6,7 @@ sim <- gp_simulate(n = 600, n_loci = 1000, n_alleles = 3, n_phenotypes = 10, see
 print(sim)
 parts <- gp_split(sim, prop = 0.8, seed = 1)
 
-ctl <- gpatlas_control(pheno_hidden = 32, decoder_hidden = 32, geno_hidden = 64,
+ctl <- gpatlas_control(pheno_hidden = 32, decoder_hidden = 32,
                        epochs_pheno = 150, epochs_geno = 150, seed = 1, verbose = TRUE)
 fit <- gpatlas(. ~ ., data = parts$train, control = ctl)
 print(fit)
@@ -25,7 +25,7 @@ graphics::plot(parts$test$pheno, pred, pch = 16, cex = 0.5, col = grDevices::rgb
                xlab = "observed phenotype", ylab = "predicted from genotype",
                main = "G-P Atlas: held-out individuals, all traits")
 graphics::abline(0, 1, col = "red")
-h <- fit$history
+h <- fit$history[fit$history$member == 1, ]  # the first network
 graphics::plot(h$loss[h$stage == 1], type = "l", ylim = range(h$loss), xlab = "epoch",
                ylab = "training loss (standardized units)", main = "Loss per epoch")
 graphics::lines(h$loss[h$stage == 2], col = "blue")
