@@ -498,10 +498,7 @@ predict.gpatlas <- function(object, newdata, from = c("genotype", "phenotype"),
     one <- function(params, k) cpp_predict_phenotype(params, ctl, y, latent)
   }
   # A multi-seed fit predicts the mean of its networks.
-  members <- model_members(object)
-  out <- one(members[[1L]], 1L)
-  for (k in seq_along(members)[-1L]) out <- out + one(members[[k]], k)
-  out <- out / length(members)
+  out <- members_mean(object, one)
   if (latent) {
     colnames(out) <- paste0("latent_", seq_len(ncol(out)))
   } else {
@@ -529,6 +526,16 @@ calibration_fit <- function(pred, obs) {
 
 # Parameter lists of every network of a fit (one per seed).
 model_members <- function(object) c(list(object$params), object$ensemble)
+
+# Mean over the networks of a fit of `one(params, k)`: a matrix, or a list of matrices that
+# are averaged element by element.
+members_mean <- function(object, one) {
+  members <- model_members(object)
+  add <- function(a, b) if (is.list(a)) Map(`+`, a, b) else a + b
+  total <- one(members[[1L]], 1L)
+  for (k in seq_along(members)[-1L]) total <- add(total, one(members[[k]], k))
+  if (is.list(total)) lapply(total, `/`, length(members)) else total / length(members)
+}
 
 #' @export
 print.gpatlas <- function(x, ...) {

@@ -74,7 +74,8 @@ gp_importance <- function(fit, data, from = c("genotype", "phenotype"),
   }
   if (from == "genotype") {
     geno <- model_genotypes(fit, data)
-    res <- members_importance(fit, function(params, k) {
+    # A multi-seed fit: the mean over its networks of both results.
+    res <- members_mean(fit, function(params, k) {
       cpp_importance(params, ctl, length(fit$traits), "genotype", geno, fit$n_alleles,
                      pheno_std, statistic == "mse", statistic, FALSE, isTRUE(verbose), -1L,
                      fit$calibration[[k]])
@@ -90,7 +91,7 @@ gp_importance <- function(fit, data, from = c("genotype", "phenotype"),
       stringsAsFactors = FALSE
     )
   } else {
-    res <- members_importance(fit, function(params, k) {
+    res <- members_mean(fit, function(params, k) {
       cpp_importance(params, ctl, length(fit$traits), "phenotype", NULL, fit$n_alleles,
                      pheno_std, statistic == "mse", statistic, FALSE, FALSE)
     })
@@ -106,21 +107,6 @@ gp_importance <- function(fit, data, from = c("genotype", "phenotype"),
                  loci = if (from == "genotype") locus_importance(features, fit$n_alleles),
                  per_phenotype = per_pheno, from = from, statistic = statistic,
                  n = nrow(mat)), class = "gp_importance")
-}
-
-# Importance of a multi-seed fit: the mean over its networks of the per-individual statistic
-# and of the per-phenotype squared change.
-members_importance <- function(fit, one) {
-  members <- model_members(fit)
-  res <- one(members[[1L]], 1L)
-  for (k in seq_along(members)[-1L]) {
-    r <- one(members[[k]], k)
-    res$per_individual <- res$per_individual + r$per_individual
-    res$per_phenotype <- res$per_phenotype + r$per_phenotype
-  }
-  res$per_individual <- res$per_individual / length(members)
-  res$per_phenotype <- res$per_phenotype / length(members)
-  res
 }
 
 # Genotype codes of `data` for the markers of `fit`, with clear errors when they do not fit.

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 
 #include "nets.h"
 
@@ -88,17 +89,7 @@ ParamList start_params(const ParamList& init, const Nets& nets) {
   return start;
 }
 
-// Copies of a set of tensors (parameters and buffers), to keep the best epoch's state.
-std::vector<torch::Tensor> state_of(const std::vector<torch::Tensor>& ts) {
-  std::vector<torch::Tensor> out;
-  out.reserve(ts.size());
-  for (const auto& t : ts) out.push_back(t.detach().clone());
-  return out;
-}
-void restore_state(const std::vector<torch::Tensor>& ts, const std::vector<torch::Tensor>& saved) {
-  torch::NoGradGuard guard;
-  for (size_t i = 0; i < ts.size(); ++i) ts[i].copy_(saved[i]);
-}
+// Parameters and buffers of a module, the state a stage keeps from its best epoch.
 std::vector<torch::Tensor> module_state(const torch::nn::Module& mod) {
   std::vector<torch::Tensor> out = mod.parameters();
   for (const auto& b : mod.buffers()) out.push_back(b);
@@ -118,18 +109,35 @@ void set_lr(torch::optim::Adam& opt, double lr) {
     static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
 }
 
-// Tracks the best validation loss of a stage and decides when to stop.
-struct EarlyStop {
-  int patience;
-  double best = std::numeric_limits<double>::infinity();
-  int best_epoch = 0;
-  bool improved(double loss, int epoch) {
-    if (!(loss < best)) return false;
-    best = loss;
-    best_epoch = epoch;
-    return true;
+// Early stopping of one stage: tracks the best validation loss, keeps a copy of the stage's
+// state (parameters and buffers) from that epoch, decides when to stop, and puts the best state
+// back at the end.
+class EarlyStop {
+ public:
+  EarlyStop(std::vector<torch::Tensor> state, int patience)
+      : state_(std::move(state)), patience_(patience) {}
+  // Records an epoch's validation loss; true when the stage should stop.
+  bool update(double loss, int epoch) {
+    if (loss < best_) {
+      best_ = loss;
+      best_epoch_ = epoch;
+      saved_.clear();
+      for (const auto& t : state_) saved_.push_back(t.detach().clone());
+    }
+    return patience_ > 0 && epoch - best_epoch_ >= patience_;
   }
-  bool stop(int epoch) const { return patience > 0 && epoch - best_epoch >= patience; }
+  // Restores the best epoch's state and returns that epoch (0 if none was recorded).
+  int finish() {
+    torch::NoGradGuard guard;
+    for (size_t i = 0; i < saved_.size(); ++i) state_[i].copy_(saved_[i]);
+    return best_epoch_;
+  }
+
+ private:
+  std::vector<torch::Tensor> state_, saved_;
+  int patience_;
+  double best_ = std::numeric_limits<double>::infinity();
+  int best_epoch_ = 0;
 };
 
 void check_validation(const Validation& v, const PhenoData& pheno, const GenoData& geno,
@@ -138,7 +146,6 @@ void check_validation(const Validation& v, const PhenoData& pheno, const GenoDat
   if (v.pheno->m != pheno.m)
     throw std::invalid_argument("validation phenotypes have a different number of traits");
   if (v.pheno->n < 1) throw std::invalid_argument("the validation set is empty");
-  pheno_tensor(*v.pheno);  // checks its dimensions
   if (c.epochs_geno > 0) {
     if (!v.geno) throw std::invalid_argument("validation data need genotypes for stage 2");
     check_geno(*v.geno);
@@ -191,9 +198,9 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
     torch::optim::Adam opt(params, adam_options);
     nets.pheno_encoder->train();
     nets.decoder->train();
-    std::vector<torch::Tensor> state = module_state(*nets.pheno_encoder), best;
+    std::vector<torch::Tensor> state = module_state(*nets.pheno_encoder);
     for (auto& t : module_state(*nets.decoder)) state.push_back(t);
-    EarlyStop es{c.patience};
+    EarlyStop es(state, c.patience);
     for (int epoch = 1; epoch <= c.epochs_pheno; ++epoch) {
       const auto t0 = Clock::now();
       set_lr(opt, epoch_lr(c, epoch, c.epochs_pheno));
@@ -223,15 +230,13 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
         nets.pheno_encoder->train();
         nets.decoder->train();
         res.valid_pheno.push_back(vl);
-        if (es.improved(vl, epoch)) best = state_of(state);
-        stop = es.stop(epoch);
+        stop = es.update(vl, epoch);
       }
       res.seconds_pheno.push_back(seconds_since(t0));
       if (cb.progress) cb.progress({1, epoch, c.epochs_pheno, res.loss_pheno.back(), res.seconds_pheno.back()});
       if (stop) break;
     }
-    if (valid && !best.empty()) restore_state(state, best);
-    res.best_epoch_pheno = valid ? es.best_epoch : static_cast<int>(res.loss_pheno.size());
+    res.best_epoch_pheno = valid ? es.finish() : static_cast<int>(res.loss_pheno.size());
   }
 
   // Stage 2: genotype encoder into the frozen latent space.
@@ -264,10 +269,10 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
           torch::mm(x_cur.narrow(0, 0, F * len).view({F, len}).t(), nets.w1t));
     }
     long step = 0;
-    std::vector<torch::Tensor> state = module_state(*nets.geno_rest), best;
+    std::vector<torch::Tensor> state = module_state(*nets.geno_rest);
     state.push_back(nets.w1t);
     state.push_back(nets.b1);
-    EarlyStop es{c.patience};
+    EarlyStop es(state, c.patience);
 
     for (int epoch = 1; epoch <= c.epochs_geno; ++epoch) {
       const auto t0 = Clock::now();
@@ -335,15 +340,13 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
                 .item<double>();
         nets.geno_rest->train();
         res.valid_geno.push_back(vl);
-        if (es.improved(vl, epoch)) best = state_of(state);
-        stop = es.stop(epoch);
+        stop = es.update(vl, epoch);
       }
       res.seconds_geno.push_back(seconds_since(t0));
       if (cb.progress) cb.progress({2, epoch, c.epochs_geno, res.loss_geno.back(), res.seconds_geno.back()});
       if (stop) break;
     }
-    if (valid && !best.empty()) restore_state(state, best);
-    res.best_epoch_geno = valid ? es.best_epoch : static_cast<int>(res.loss_geno.size());
+    res.best_epoch_geno = valid ? es.finish() : static_cast<int>(res.loss_geno.size());
     nets.b1.set_requires_grad(false);
   }
 
