@@ -35,6 +35,7 @@ gpatlas::Control control_from_list(const List& x) {
   num("l2", c.l2);
   num("weight_decay", c.weight_decay);
   num("group_lasso", c.group_lasso);
+  num("lasso", c.lasso);
   integer("patience", c.patience);
   if (x.containsElementNamed("lr_schedule")) {
     const std::string s = as<std::string>(x["lr_schedule"]);

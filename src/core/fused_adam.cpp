@@ -47,7 +47,7 @@ struct BlockArgs {
   const float* pen;
   float* colsum;
   int64_t hidden, batch;
-  float b1, b2, one_minus_b1, one_minus_b2, step_size, inv_bc2, eps, keep, shrink;
+  float b1, b2, one_minus_b1, one_minus_b2, step_size, inv_bc2, eps, keep, shrink, lasso;
   const float* x_next_t;  // optional: next batch (features x batch_next)
   int64_t batch_next;
 };
@@ -77,16 +77,32 @@ void adam_block(const BlockArgs& a, int64_t begin, int64_t end, float* g, float*
     float* wj = a.wt + j * hidden;
     float* mj = a.m + j * hidden;
     float* vj = a.v + j * hidden;
+    if (a.lasso > 0) {
+      // Proximal lasso step in Adam's metric: the threshold of each weight is lr * lasso
+      // divided by its own Adam denominator, so a weight stays at zero while the magnitude of
+      // its loss gradient is below `lasso`, as the lasso's optimality condition asks.
 #pragma omp simd
-    for (int64_t h = 0; h < hidden; ++h) {
-      const float gh = g[h];
-      const float mh = mj[h] * a.b1 + gh * a.one_minus_b1;
-      const float vh = vj[h] * a.b2 + gh * gh * a.one_minus_b2;
-      const float denom = std::sqrt(vh) * a.inv_bc2 + a.eps;
-      const float wh = wj[h] * a.keep - a.step_size * (mh / denom);
-      mj[h] = mh;
-      vj[h] = vh;
-      wj[h] = wh;
+      for (int64_t h = 0; h < hidden; ++h) {
+        const float gh = g[h];
+        const float mh = mj[h] * a.b1 + gh * a.one_minus_b1;
+        const float vh = vj[h] * a.b2 + gh * gh * a.one_minus_b2;
+        const float inv = 1.0f / (std::sqrt(vh) * a.inv_bc2 + a.eps);
+        const float step = wj[h] * a.keep - a.step_size * mh * inv;
+        mj[h] = mh;
+        vj[h] = vh;
+        wj[h] = std::copysign(std::fmax(std::fabs(step) - a.lasso * inv, 0.0f), step);
+      }
+    } else {
+#pragma omp simd
+      for (int64_t h = 0; h < hidden; ++h) {
+        const float gh = g[h];
+        const float mh = mj[h] * a.b1 + gh * a.one_minus_b1;
+        const float vh = vj[h] * a.b2 + gh * gh * a.one_minus_b2;
+        const float denom = std::sqrt(vh) * a.inv_bc2 + a.eps;
+        mj[h] = mh;
+        vj[h] = vh;
+        wj[h] = wj[h] * a.keep - a.step_size * (mh / denom);
+      }
     }
     // Lane-wise partial sums keep both loops vectorizable without reassociating float math.
     constexpr int kLanes = 16;
@@ -137,7 +153,7 @@ void fused_adam_first_layer(float* wt, float* m, float* v, const float* x_t, con
               static_cast<float>(1.0 - st.beta1), static_cast<float>(1.0 - st.beta2),
               static_cast<float>(st.lr / bc1), 1.0f / static_cast<float>(std::sqrt(bc2)),
               static_cast<float>(st.eps), static_cast<float>(1.0 - st.lr * st.weight_decay),
-              static_cast<float>(st.lr * st.group_lasso),
+              static_cast<float>(st.lr * st.group_lasso), static_cast<float>(st.lr * st.lasso),
               pre_next ? x_next_t : nullptr, batch_next};
   // A fixed number of contiguous chunks, each with its own accumulator for the next batch,
   // summed in chunk order: the result depends on the thread count but never on scheduling.

@@ -29,6 +29,7 @@ struct Control {
   double l2 = 0.01;   // penalty on ||colsum(W1)||_2
   double weight_decay = 0;  // decoupled (AdamW-style) decay of every first-layer genotype weight
   double group_lasso = 0;   // proximal group-lasso step on each input's first-layer weights
+  double lasso = 0;         // proximal per-weight lasso step on the first-layer weights
   int lr_schedule = 0;      // 0: constant; 1: cosine decay to 0 over each stage's epochs
   int patience = 0;         // with validation data: stop a stage after this many epochs
                             // without improvement (0: run every epoch)
@@ -134,6 +135,9 @@ struct AdamState {
   // Proximal group lasso after the step: each input's weight row w_j is scaled by
   // max(0, 1 - lr group_lasso / ||w_j||_2), which sets unhelpful inputs exactly to zero.
   double group_lasso = 0;
+  // Proximal lasso in Adam's metric: after the step every weight moves lr * lasso / d towards
+  // zero (d: its Adam denominator), and stops at zero rather than cross it.
+  double lasso = 0;
 };
 void fused_adam_first_layer(float* wt, float* m, float* v, const float* x_t, const float* delta,
                             const float* pen, float* colsum, int64_t features, int64_t hidden,

@@ -63,6 +63,7 @@ void validate(const PhenoData& pheno, const GenoData& geno, const Control& c) {
   if (c.patience < 0) throw std::invalid_argument("patience must be >= 0");
   if (!(c.weight_decay >= 0)) throw std::invalid_argument("weight_decay must be >= 0");
   if (!(c.group_lasso >= 0)) throw std::invalid_argument("group_lasso must be >= 0");
+  if (!(c.lasso >= 0)) throw std::invalid_argument("lasso must be >= 0");
   if (!(c.lr > 0)) throw std::invalid_argument("lr must be positive");
   if (!(c.geno_flip >= 0 && c.geno_flip < 1)) throw std::invalid_argument("geno_flip must be in [0, 1)");
   if (!(c.pheno_noise_sd >= 0)) throw std::invalid_argument("pheno_noise_sd must be >= 0");
@@ -320,7 +321,7 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
                                v1.data_ptr<float>(), x_cur.data_ptr<float>(),
                                delta.data_ptr<float>(), pen.data_ptr<float>(),
                                colsum.data_ptr<float>(), F, H, len,
-                               {lr, c.beta1, c.beta2, c.adam_eps, step, c.weight_decay, c.group_lasso},
+                               {lr, c.beta1, c.beta2, c.adam_eps, step, c.weight_decay, c.group_lasso, c.lasso},
                                next_rows ? x_nxt.data_ptr<float>() : nullptr, next_len,
                                next_rows ? pre_nxt.data_ptr<float>() : nullptr);
         opt.step();

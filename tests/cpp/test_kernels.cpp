@@ -183,6 +183,43 @@ TEST_CASE("the group-lasso step shrinks each input's weight row and zeroes small
   CHECK(kept > 0);
 }
 
+TEST_CASE("the lasso step is Adam followed by soft-thresholding at lr * lasso / denominator",
+          "[fused_adam]") {
+  const int64_t F = 30, H = 16, B = 5;
+  const double lr = 1e-2, lambda = 0.5, b2 = 0.999, eps = 1e-8;
+  torch::manual_seed(21);
+  auto wt0 = torch::randn({F, H}) * 0.01;
+  LayerState prox = fresh_state(wt0);
+  int zeros = 0, nonzeros = 0;
+  for (long step = 1; step <= 4; ++step) {
+    INFO("step " << step);
+    const auto x_t = torch::bernoulli(torch::full({F, B}, 0.5));
+    // Gradients of very different sizes per input, so some weights end at zero and some not.
+    const auto delta = torch::randn({B, H}) * (step % 2 ? 3.0 : 0.05);
+    // Slow reference: the plain kernel on a copy, then the textbook soft-threshold.
+    LayerState ref = prox;
+    our_step(ref, to_vec(x_t), to_vec(delta), F, H, B, 0, 0, lr, step);
+    penalty_gradient(prox.colsum.data(), F, 0, 0, prox.pen.data());
+    fused_adam_first_layer(prox.wt.data(), prox.m.data(), prox.v.data(), to_vec(x_t).data(),
+                           to_vec(delta).data(), prox.pen.data(), prox.colsum.data(), F, H, B,
+                           {lr, 0.5, b2, eps, step, 0.0, 0.0, lambda});
+    const double bc2 = 1.0 - std::pow(b2, static_cast<double>(step));
+    zeros = nonzeros = 0;
+    for (size_t k = 0; k < ref.wt.size(); ++k) {
+      const double denom = std::sqrt(ref.v[k] / bc2) + eps;
+      const double thr = lr * lambda / denom;
+      const double w = ref.wt[k];
+      const double want = std::fabs(w) > thr ? w - std::copysign(thr, w) : 0.0;
+      CHECK(prox.wt[k] == Approx(want).margin(1e-6));
+      CHECK(prox.m[k] == ref.m[k]);
+      CHECK(prox.v[k] == ref.v[k]);
+      if (prox.wt[k] == 0.0f) ++zeros; else ++nonzeros;
+    }
+  }
+  CHECK(zeros > 0);
+  CHECK(nonzeros > 0);
+}
+
 TEST_CASE("fused first-layer Adam gives bit-identical results with 1 and 2 threads", "[fused_adam]") {
   ThreadGuard guard;
   // Enough weights (F x H > 2^19) that the kernel really splits the rows over two threads.

@@ -15,6 +15,8 @@ test_that("new control settings are validated", {
   expect_error(gpatlas_control(valid_prop = 0.7), "valid_prop")
   expect_error(gpatlas_control(lr_schedule = "step"), "lr_schedule")
   expect_error(gpatlas_control(weight_decay = -1), "weight_decay")
+  expect_error(gpatlas_control(lasso = -1e-4), "lasso")
+  expect_error(gpatlas_control(lasso = NA), "lasso")
   expect_error(gpatlas_control(n_seeds = 0), "n_seeds")
   expect_error(gpatlas_control(geno_hidden = -1), "geno_hidden")
   expect_equal(gpatlas_control(geno_hidden = 0)$geno_hidden, 0)
@@ -133,4 +135,26 @@ test_that("calibration fits a line on each network's validation individuals", {
   expect_equal(predict(fit, sim, type = "latent"),
                (predict(raw_fit, sim, type = "latent") + predict(second, sim, type = "latent")) / 2,
                tolerance = 1e-6)
+})
+
+test_that("the lasso penalty sets first-layer weights exactly to zero, mostly of non-causal loci", {
+  sim <- opt_sim()
+  first_layer <- function(lasso) {
+    fit <- gpatlas(. ~ ., sim, opt_control(geno_hidden = 0, l1 = 0, lasso = lasso, lr = 0.01,
+                                           epochs_pheno = 30, epochs_geno = 30))
+    p <- fit$params[["geno_encoder.w1t"]]
+    # Stored as float32 bytes, row-major (allele columns x latent units).
+    w <- matrix(readBin(p, "double", n = length(p) / 4, size = 4), attr(p, "shape")[1],
+                byrow = TRUE)
+    list(w = w, r2 = stats::median(gp_metrics(fit, sim)$per_phenotype$r2))
+  }
+  none <- first_layer(0)
+  some <- first_layer(0.01)
+  strong <- first_layer(0.1)
+  expect_equal(sum(none$w == 0), 0)
+  expect_gt(mean(some$w == 0), 0)
+  expect_gt(mean(strong$w == 0), mean(some$w == 0))
+  causal <- rep(seq_len(40), each = 2) %in% sim$truth$causal_loci
+  expect_gt(mean(strong$w[!causal, ] == 0), mean(strong$w[causal, ] == 0))
+  expect_gt(some$r2, 0.8)
 })
