@@ -81,16 +81,22 @@ void adam_block(const BlockArgs& a, int64_t begin, int64_t end, float* g, float*
       // Proximal lasso step in Adam's metric: the threshold of each weight is lr * lasso
       // divided by its own Adam denominator, so a weight stays at zero while the magnitude of
       // its loss gradient is below `lasso`, as the lasso's optimality condition asks.
+      const float b1 = a.b1, b2 = a.b2, c1 = a.one_minus_b1, c2 = a.one_minus_b2;
+      const float keep = a.keep, step_size = a.step_size, inv_bc2 = a.inv_bc2, eps = a.eps;
+      const float lasso = a.lasso;
 #pragma omp simd
       for (int64_t h = 0; h < hidden; ++h) {
         const float gh = g[h];
-        const float mh = mj[h] * a.b1 + gh * a.one_minus_b1;
-        const float vh = vj[h] * a.b2 + gh * gh * a.one_minus_b2;
-        const float inv = 1.0f / (std::sqrt(vh) * a.inv_bc2 + a.eps);
-        const float step = wj[h] * a.keep - a.step_size * mh * inv;
+        const float mh = mj[h] * b1 + gh * c1;
+        const float vh = vj[h] * b2 + gh * gh * c2;
+        const float inv = 1.0f / (std::sqrt(vh) * inv_bc2 + eps);
+        const float step = wj[h] * keep - step_size * mh * inv;
+        // sign(step) max(|step| - threshold, 0), with max(y, 0) written as (y + |y|) / 2
+        // (exact in floating point) so that the loop has no branch and vectorizes.
+        const float over = std::fabs(step) - lasso * inv;
         mj[h] = mh;
         vj[h] = vh;
-        wj[h] = std::copysign(std::fmax(std::fabs(step) - a.lasso * inv, 0.0f), step);
+        wj[h] = std::copysign(0.5f * (over + std::fabs(over)), step);
       }
     } else {
 #pragma omp simd
