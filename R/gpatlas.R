@@ -81,6 +81,10 @@
 #'   keeps the last epoch.
 #' @param patience With a validation set, stop a stage after this many epochs
 #'   without a lower validation loss (0: run all epochs).
+#' @param lr_drops With a validation set and `patience`: how many times a
+#'   stage, instead of stopping, goes back to its best epoch and goes on with
+#'   the learning rate divided by 10 (patience is counted again from there).
+#'   The stage stops when no drop is left.
 #' @param n_seeds Number of networks trained with different seeds (`seed`,
 #'   `seed + 1000`, ...) and, with `valid_prop > 0`, different validation
 #'   sets; predictions and importance are their mean.
@@ -109,8 +113,10 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
                             geno_hidden = NULL, pheno_noise_sd = NULL, geno_flip = NULL,
                             epochs_pheno = NULL, epochs_geno = NULL, batch_size = NULL,
                             lr = NULL, beta1 = NULL, beta2 = NULL, l1 = NULL, l2 = NULL,
-                            weight_decay = NULL, group_lasso = NULL, lasso = NULL, lr_schedule = NULL,
-                            valid_prop = NULL, patience = NULL, n_seeds = NULL,
+                            weight_decay = NULL, group_lasso = NULL, lasso = NULL,
+                            lr_schedule = NULL,
+                            valid_prop = NULL, patience = NULL, lr_drops = NULL,
+                            n_seeds = NULL,
                             calibrate = NULL,
                             bn_momentum = NULL, mask_missing = NULL, standardize = NULL,
                             seed = NULL, threads = NULL, verbose = NULL) {
@@ -122,14 +128,15 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
     pheno_noise_sd = sqrt(0.8), geno_flip = 0.09, epochs_pheno = 250L, epochs_geno = 250L,
     batch_size = 16L, lr = 1e-3, beta1 = 0.5, beta2 = 0.999, l1 = 0.8, l2 = 0.01,
     weight_decay = 0, group_lasso = 0, lasso = 0, lr_schedule = "constant", valid_prop = 0,
-    patience = 0L, n_seeds = 1L, calibrate = FALSE, bn_momentum = 0.8, mask_missing = FALSE,
-    standardize = FALSE, seed = 1L, threads = NULL, verbose = interactive()
+    patience = 0L, lr_drops = 0L, n_seeds = 1L, calibrate = FALSE, bn_momentum = 0.8,
+    mask_missing = FALSE, standardize = FALSE, seed = 1L, threads = NULL,
+    verbose = interactive()
   )
   if (preset == "default") {
     base <- utils::modifyList(base, list(
       geno_hidden = 0L, pheno_noise_sd = 0.1, epochs_pheno = 100L, epochs_geno = 200L,
-      lr = 3e-3, l1 = 0, lasso = 5e-5, valid_prop = 0.1, patience = 20L, n_seeds = 4L, calibrate = TRUE,
-      bn_momentum = 0.1, mask_missing = TRUE, standardize = TRUE
+      lr = 3e-3, l1 = 0, lasso = 5e-5, valid_prop = 0.1, patience = 20L, n_seeds = 4L,
+      calibrate = TRUE, bn_momentum = 0.1, mask_missing = TRUE, standardize = TRUE
     ))
   }
   if (preset == "publication_simulated") {
@@ -144,7 +151,8 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
                 batch_size = batch_size, lr = lr, beta1 = beta1, beta2 = beta2, l1 = l1,
                 l2 = l2, weight_decay = weight_decay, group_lasso = group_lasso, lasso = lasso,
                 lr_schedule = lr_schedule,
-                valid_prop = valid_prop, patience = patience, n_seeds = n_seeds,
+                valid_prop = valid_prop, patience = patience, lr_drops = lr_drops,
+                n_seeds = n_seeds,
                 calibrate = calibrate,
                 bn_momentum = bn_momentum, mask_missing = mask_missing,
                 standardize = standardize, seed = seed, threads = threads, verbose = verbose)
@@ -169,7 +177,8 @@ check_control <- function(ctl) {
       stop(sprintf("`%s` must be a positive whole number, not %s", nm, format(v)), call. = FALSE)
     }
   }
-  for (nm in c("epochs_pheno", "epochs_geno", "pheno_hidden", "geno_hidden", "patience")) {
+  for (nm in c("epochs_pheno", "epochs_geno", "pheno_hidden", "geno_hidden", "patience",
+               "lr_drops")) {
     v <- ctl[[nm]]
     if (!is.numeric(v) || length(v) != 1L || is.na(v) || v < 0 || v != round(v)) {
       stop(sprintf("`%s` must be a whole number >= 0", nm), call. = FALSE)
@@ -201,6 +210,10 @@ check_control <- function(ctl) {
   }
   if (isTRUE(ctl$calibrate) && ctl$valid_prop == 0) {
     stop("`calibrate` needs a validation set: set `valid_prop` > 0", call. = FALSE)
+  }
+  if (ctl$lr_drops > 0 && ctl$patience == 0) {
+    stop("`lr_drops` needs early stopping: set `patience` > 0 (and `valid_prop` > 0)",
+         call. = FALSE)
   }
   if (ctl$patience > 0 && ctl$valid_prop == 0) {
     stop("`patience` needs a validation set: set `valid_prop` > 0", call. = FALSE)

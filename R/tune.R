@@ -162,7 +162,7 @@ tune_control <- function(control, row) {
     v <- row[[nm]]
     if (is.factor(v)) v <- as.character(v)
     if (nm %in% c("latent_dim", "pheno_hidden", "decoder_hidden", "geno_hidden", "epochs_pheno",
-                  "epochs_geno", "batch_size", "patience", "n_seeds", "threads") &&
+                  "epochs_geno", "batch_size", "patience", "lr_drops", "n_seeds", "threads") &&
         is.numeric(v) && !is.na(v) && v == round(v)) {
       v <- as.integer(v)
     }

@@ -37,6 +37,7 @@ gpatlas::Control control_from_list(const List& x) {
   num("group_lasso", c.group_lasso);
   num("lasso", c.lasso);
   integer("patience", c.patience);
+  integer("lr_drops", c.lr_drops);
   if (x.containsElementNamed("lr_schedule")) {
     const std::string s = as<std::string>(x["lr_schedule"]);
     if (s == "constant") {

@@ -61,6 +61,7 @@ void validate(const PhenoData& pheno, const GenoData& geno, const Control& c) {
   if (c.epochs_pheno < 0 || c.epochs_geno < 0) throw std::invalid_argument("epochs must be >= 0");
   if (c.lr_schedule < 0 || c.lr_schedule > 1) throw std::invalid_argument("unknown lr_schedule");
   if (c.patience < 0) throw std::invalid_argument("patience must be >= 0");
+  if (c.lr_drops < 0) throw std::invalid_argument("lr_drops must be >= 0");
   if (!(c.weight_decay >= 0)) throw std::invalid_argument("weight_decay must be >= 0");
   if (!(c.group_lasso >= 0)) throw std::invalid_argument("group_lasso must be >= 0");
   if (!(c.lasso >= 0)) throw std::invalid_argument("lasso must be >= 0");
@@ -115,17 +116,26 @@ void set_lr(torch::optim::Adam& opt, double lr) {
 // back at the end.
 class EarlyStop {
  public:
-  EarlyStop(std::vector<torch::Tensor> state, int patience)
-      : state_(std::move(state)), patience_(patience) {}
+  EarlyStop(std::vector<torch::Tensor> state, int patience, int drops)
+      : state_(std::move(state)), patience_(patience), drops_left_(drops) {}
   // Records an epoch's validation loss; true when the stage should stop.
   bool update(double loss, int epoch) {
     if (loss < best_) {
       best_ = loss;
-      best_epoch_ = epoch;
+      best_epoch_ = last_reset_ = epoch;
       saved_.clear();
       for (const auto& t : state_) saved_.push_back(t.detach().clone());
     }
-    return patience_ > 0 && epoch - best_epoch_ >= patience_;
+    return patience_ > 0 && epoch - last_reset_ >= patience_;
+  }
+  // Instead of stopping: back to the best state, patience counted again from `epoch`.
+  // False when no drop is left.
+  bool drop(int epoch) {
+    if (drops_left_ <= 0) return false;
+    --drops_left_;
+    finish();
+    last_reset_ = epoch;
+    return true;
   }
   // Restores the best epoch's state and returns that epoch (0 if none was recorded).
   int finish() {
@@ -136,9 +146,9 @@ class EarlyStop {
 
  private:
   std::vector<torch::Tensor> state_, saved_;
-  int patience_;
+  int patience_, drops_left_;
   double best_ = std::numeric_limits<double>::infinity();
-  int best_epoch_ = 0;
+  int best_epoch_ = 0, last_reset_ = 0;  // last_reset_: last improvement or drop
 };
 
 void check_validation(const Validation& v, const PhenoData& pheno, const GenoData& geno,
@@ -201,10 +211,11 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
     nets.decoder->train();
     std::vector<torch::Tensor> state = module_state(*nets.pheno_encoder);
     for (auto& t : module_state(*nets.decoder)) state.push_back(t);
-    EarlyStop es(state, c.patience);
+    EarlyStop es(state, c.patience, c.lr_drops);
+    double lr_scale = 1;
     for (int epoch = 1; epoch <= c.epochs_pheno; ++epoch) {
       const auto t0 = Clock::now();
-      set_lr(opt, epoch_lr(c, epoch, c.epochs_pheno));
+      set_lr(opt, lr_scale * epoch_lr(c, epoch, c.epochs_pheno));
       shuffle(order, rng);
       double loss_sum = 0;
       for (const auto& [start, len] : plan) {
@@ -235,7 +246,10 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
       }
       res.seconds_pheno.push_back(seconds_since(t0));
       if (cb.progress) cb.progress({1, epoch, c.epochs_pheno, res.loss_pheno.back(), res.seconds_pheno.back()});
-      if (stop) break;
+      if (stop) {
+        if (!es.drop(epoch)) break;
+        lr_scale *= 0.1;
+      }
     }
     res.best_epoch_pheno = valid ? es.finish() : static_cast<int>(res.loss_pheno.size());
   }
@@ -273,11 +287,12 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
     std::vector<torch::Tensor> state = module_state(*nets.geno_rest);
     state.push_back(nets.w1t);
     state.push_back(nets.b1);
-    EarlyStop es(state, c.patience);
+    EarlyStop es(state, c.patience, c.lr_drops);
+    double lr_scale = 1;
 
     for (int epoch = 1; epoch <= c.epochs_geno; ++epoch) {
       const auto t0 = Clock::now();
-      const double lr = epoch_lr(c, epoch, c.epochs_geno);
+      const double lr = lr_scale * epoch_lr(c, epoch, c.epochs_geno);
       set_lr(opt, lr);
       if (epoch < c.epochs_geno) {
         nxt = cur;
@@ -345,7 +360,17 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
       }
       res.seconds_geno.push_back(seconds_since(t0));
       if (cb.progress) cb.progress({2, epoch, c.epochs_geno, res.loss_geno.back(), res.seconds_geno.back()});
-      if (stop) break;
+      if (stop) {
+        if (!es.drop(epoch)) break;
+        lr_scale *= 0.1;
+        // The fused pass formed the next batch's pre-activation and the column sums from the
+        // weights just replaced by the best epoch's: form them again.
+        torch::NoGradGuard guard;
+        colsum.copy_(nets.w1t.sum(1));
+        const int64_t len = plan.front().second;
+        pre_cur.narrow(0, 0, len * H).view({len, H}).copy_(
+            torch::mm(x_cur.narrow(0, 0, F * len).view({F, len}).t(), nets.w1t));
+      }
     }
     res.best_epoch_geno = valid ? es.finish() : static_cast<int>(res.loss_geno.size());
     nets.b1.set_requires_grad(false);

@@ -283,6 +283,23 @@ TEST_CASE("a validation set keeps each stage's best epoch and stops early", "[ea
   CHECK(early.loss_geno.size() < 200);
   CHECK(static_cast<int>(early.valid_geno.size()) == early.best_epoch_geno + 2);
 
+  // A learning-rate drop: where `early` stopped, the stage goes back to its best epoch and goes
+  // on at lr / 10; the epochs before are the same, and the best state is still the one kept.
+  c.lr_drops = 1;
+  const FitResult dropped = fit(d.pheno, d.geno, c, {}, nullptr, &valid);
+  REQUIRE(dropped.valid_geno.size() > early.valid_geno.size());
+  for (size_t k = 0; k < early.valid_geno.size(); ++k) CHECK(dropped.valid_geno[k] == early.valid_geno[k]);
+  CHECK(dropped.best_epoch_geno == best_of(dropped.valid_geno));
+  CHECK(dropped.valid_geno[dropped.best_epoch_geno - 1] <= early.valid_geno[early.best_epoch_geno - 1]);
+  const auto pred_d = predict_from_genotype(dropped.params, c, d.pheno.m, v.geno, Output::phenotype);
+  double sse_d = 0;
+  for (size_t k = 0; k < pred_d.size(); ++k) sse_d += std::pow(pred_d[k] - v.pheno.values[k], 2);
+  CHECK(sse_d / pred_d.size() ==
+        Approx(dropped.valid_geno[dropped.best_epoch_geno - 1]).epsilon(1e-4));
+  c.lr_drops = -1;
+  CHECK_THROWS_AS(fit(d.pheno, d.geno, c, {}, nullptr, &valid), std::invalid_argument);
+  c.lr_drops = 0;
+
   // Without validation data nothing is recorded and the last epoch is kept.
   c.patience = 0;
   c.epochs_geno = 3;

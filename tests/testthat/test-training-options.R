@@ -17,6 +17,8 @@ test_that("new control settings are validated", {
   expect_error(gpatlas_control(weight_decay = -1), "weight_decay")
   expect_error(gpatlas_control(lasso = -1e-4), "lasso")
   expect_error(gpatlas_control(lasso = NA), "lasso")
+  expect_error(gpatlas_control(lr_drops = 1, patience = 0), "lr_drops")
+  expect_error(gpatlas_control(lr_drops = -1), "lr_drops")
   expect_error(gpatlas_control(n_seeds = 0), "n_seeds")
   expect_error(gpatlas_control(geno_hidden = -1), "geno_hidden")
   expect_equal(gpatlas_control(geno_hidden = 0)$geno_hidden, 0)
