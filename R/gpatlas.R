@@ -18,7 +18,9 @@
 #'   default; with the publication's 0.8 the running statistics used for
 #'   prediction follow the last few training batches and shift held-out
 #'   predictions), 10% of the training individuals held out for early stopping
-#'   (patience 20, at most 100/200 epochs), four networks averaged, and their
+#'   (patience 20, at most 100/200 epochs; where a stage would stop, it goes
+#'   back to its best epoch once and goes on at a tenth of the learning rate),
+#'   four networks averaged, and their
 #'   genotype predictions recalibrated on their validation individuals.
 #' * `"publication"`: reproduces the reference scripts run on the yeast cross:
 #'   no standardization, missing phenotypes set to 0 and counted in the loss,
@@ -83,8 +85,8 @@
 #'   without a lower validation loss (0: run all epochs).
 #' @param lr_drops With a validation set and `patience`: how many times a
 #'   stage, instead of stopping, goes back to its best epoch and goes on with
-#'   the learning rate divided by 10 (patience is counted again from there).
-#'   The stage stops when no drop is left.
+#'   the learning rate divided by 10. Patience is halved at each drop and
+#'   counted again from there; the stage stops when no drop is left.
 #' @param n_seeds Number of networks trained with different seeds (`seed`,
 #'   `seed + 1000`, ...) and, with `valid_prop > 0`, different validation
 #'   sets; predictions and importance are their mean.
@@ -135,7 +137,8 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
   if (preset == "default") {
     base <- utils::modifyList(base, list(
       geno_hidden = 0L, pheno_noise_sd = 0.1, epochs_pheno = 100L, epochs_geno = 200L,
-      lr = 3e-3, l1 = 0, lasso = 5e-5, valid_prop = 0.1, patience = 20L, n_seeds = 4L,
+      lr = 3e-3, l1 = 0, lasso = 5e-5, valid_prop = 0.1, patience = 20L, lr_drops = 1L,
+      n_seeds = 4L,
       calibrate = TRUE, bn_momentum = 0.1, mask_missing = TRUE, standardize = TRUE
     ))
   }

@@ -33,7 +33,7 @@ struct Control {
   int lr_schedule = 0;      // 0: constant; 1: cosine decay to 0 over each stage's epochs
   int patience = 0;         // with validation data: stop a stage after this many epochs
                             // without improvement (0: run every epoch)
-  int lr_drops = 0;         // instead of stopping: go back to the best epoch, lr / 10, go on
+  int lr_drops = 0;         // instead of stopping: back to the best epoch, lr / 10, patience / 2
   double bn_momentum = 0.8;
   double leaky_slope = 0.01;
   bool mask_missing = true;  // false: missing phenotypes count as 0 (the reference's behaviour)

@@ -128,11 +128,12 @@ class EarlyStop {
     }
     return patience_ > 0 && epoch - last_reset_ >= patience_;
   }
-  // Instead of stopping: back to the best state, patience counted again from `epoch`.
-  // False when no drop is left.
+  // Instead of stopping: back to the best state, with half the patience counted again from
+  // `epoch`.  False when no drop is left.
   bool drop(int epoch) {
     if (drops_left_ <= 0) return false;
     --drops_left_;
+    patience_ = std::max(1, patience_ / 2);
     finish();
     last_reset_ = epoch;
     return true;
