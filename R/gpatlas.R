@@ -86,7 +86,8 @@
 #' @param lr_drops With a validation set and `patience`: how many times a
 #'   stage, instead of stopping, goes back to its best epoch and goes on with
 #'   the learning rate divided by 10. Patience is halved at each drop and
-#'   counted again from there; the stage stops when no drop is left.
+#'   counted again from there; the stage stops when no drop is left. Without
+#'   `patience` it has no effect.
 #' @param n_seeds Number of networks trained with different seeds (`seed`,
 #'   `seed + 1000`, ...) and, with `valid_prop > 0`, different validation
 #'   sets; predictions and importance are their mean.
@@ -213,10 +214,6 @@ check_control <- function(ctl) {
   }
   if (isTRUE(ctl$calibrate) && ctl$valid_prop == 0) {
     stop("`calibrate` needs a validation set: set `valid_prop` > 0", call. = FALSE)
-  }
-  if (ctl$lr_drops > 0 && ctl$patience == 0) {
-    stop("`lr_drops` needs early stopping: set `patience` > 0 (and `valid_prop` > 0)",
-         call. = FALSE)
   }
   if (ctl$patience > 0 && ctl$valid_prop == 0) {
     stop("`patience` needs a validation set: set `valid_prop` > 0", call. = FALSE)

@@ -2,6 +2,7 @@
 # 60 biallelic loci, 4 traits, no interactions), one network, for several penalty / patience
 # settings, with a 32-unit genotype hidden layer and with the default reduced encoder: the check
 # that made the default patience 20 (not 10) and the per-weight lasso (not the column-sum L1).
+# Every row uses the default's one learning-rate drop unless it says lr_drops = 0.
 #
 # Usage: Rscript bench/small_data_settings.R
 suppressPackageStartupMessages(library(gpatlas))
@@ -12,7 +13,8 @@ settings <- list(
   list(l1 = 5, patience = 10L), list(l1 = 5, patience = 20L), list(l1 = 2, patience = 10L),
   list(l1 = 2, patience = 20L), list(l1 = 0.8, patience = 10L), list(l1 = 0.8, patience = 20L),
   list(valid_prop = 0, patience = 0L, calibrate = FALSE), list(l1 = 0, lasso = 0),
-  list(l1 = 0, lasso = 5e-5), list(l1 = 0, lasso = 1e-4), list(l1 = 0, lasso = 1e-3)
+  list(l1 = 0, lasso = 5e-5), list(l1 = 0, lasso = 1e-4), list(l1 = 0, lasso = 1e-3),
+  list(l1 = 0, lasso = 5e-5, lr_drops = 0L)
 )
 for (geno_hidden in c(32L, 0L)) {
   for (s in settings) {
