@@ -283,19 +283,23 @@ TEST_CASE("a validation set keeps each stage's best epoch and stops early", "[ea
   CHECK(early.loss_geno.size() < 200);
   CHECK(static_cast<int>(early.valid_geno.size()) == early.best_epoch_geno + 2);
 
-  // A learning-rate drop: where `early` stopped, the stage goes back to its best epoch and goes
-  // on at lr / 10; the epochs before are the same, and the best state is still the one kept.
-  c.lr_drops = 1;
-  const FitResult dropped = fit(d.pheno, d.geno, c, {}, nullptr, &valid);
-  REQUIRE(dropped.valid_geno.size() > early.valid_geno.size());
-  for (size_t k = 0; k < early.valid_geno.size(); ++k) CHECK(dropped.valid_geno[k] == early.valid_geno[k]);
-  CHECK(dropped.best_epoch_geno == best_of(dropped.valid_geno));
-  CHECK(dropped.valid_geno[dropped.best_epoch_geno - 1] <= early.valid_geno[early.best_epoch_geno - 1]);
-  const auto pred_d = predict_from_genotype(dropped.params, c, d.pheno.m, v.geno, Output::phenotype);
+  // A learning-rate drop: where a stage would stop, it goes back to its best epoch and goes on
+  // at lr / 10.  Stage 2 alone, from the same start (stage 1 skipped), with and without a drop:
+  // the epochs before the stop are the same, and the state kept is still the best epoch's.
+  Control s2 = c;
+  s2.epochs_pheno = 0;
+  const FitResult stop2 = fit(d.pheno, d.geno, s2, {}, &early.params, &valid);
+  s2.lr_drops = 1;
+  const FitResult drop2 = fit(d.pheno, d.geno, s2, {}, &early.params, &valid);
+  REQUIRE(stop2.valid_geno.size() < 200);
+  REQUIRE(drop2.valid_geno.size() > stop2.valid_geno.size());
+  for (size_t k = 0; k < stop2.valid_geno.size(); ++k) CHECK(drop2.valid_geno[k] == stop2.valid_geno[k]);
+  CHECK(drop2.best_epoch_geno == best_of(drop2.valid_geno));
+  CHECK(drop2.valid_geno[drop2.best_epoch_geno - 1] <= stop2.valid_geno[stop2.best_epoch_geno - 1]);
+  const auto pred_d = predict_from_genotype(drop2.params, s2, d.pheno.m, v.geno, Output::phenotype);
   double sse_d = 0;
   for (size_t k = 0; k < pred_d.size(); ++k) sse_d += std::pow(pred_d[k] - v.pheno.values[k], 2);
-  CHECK(sse_d / pred_d.size() ==
-        Approx(dropped.valid_geno[dropped.best_epoch_geno - 1]).epsilon(1e-4));
+  CHECK(sse_d / pred_d.size() == Approx(drop2.valid_geno[drop2.best_epoch_geno - 1]).epsilon(1e-4));
   c.lr_drops = -1;
   CHECK_THROWS_AS(fit(d.pheno, d.geno, c, {}, nullptr, &valid), std::invalid_argument);
   c.lr_drops = 0;
