@@ -14,7 +14,7 @@ settings <- list(
   list(l1 = 2, patience = 20L), list(l1 = 0.8, patience = 10L), list(l1 = 0.8, patience = 20L),
   list(valid_prop = 0, patience = 0L, calibrate = FALSE), list(l1 = 0, lasso = 0),
   list(l1 = 0, lasso = 5e-5), list(l1 = 0, lasso = 1e-4), list(l1 = 0, lasso = 1e-3),
-  list(l1 = 0, lasso = 5e-5, lr_drops = 0L)
+  list(l1 = 0, lasso = 1e-4, lr_drops = 0L)
 )
 for (geno_hidden in c(32L, 0L)) {
   for (s in settings) {
