@@ -99,6 +99,8 @@ void adam_block(const BlockArgs& a, int64_t begin, int64_t end, float* g, float*
         wj[h] = std::copysign(0.5f * (over + std::fabs(over)), step);
       }
     } else {
+      // Without the lasso: plain Adam, keeping its exact arithmetic (mh / denom), so fits
+      // without the penalty are unchanged bit for bit.
 #pragma omp simd
       for (int64_t h = 0; h < hidden; ++h) {
         const float gh = g[h];

@@ -128,16 +128,19 @@ class EarlyStop {
     }
     return patience_ > 0 && epoch - last_reset_ >= patience_;
   }
-  // Instead of stopping: back to the best state, with half the patience counted again from
-  // `epoch`.  False when no drop is left.
+  // Instead of stopping: back to the best state, with a tenth of the learning rate and half the
+  // patience, counted again from `epoch`.  False when no drop is left.
   bool drop(int epoch) {
     if (drops_left_ <= 0) return false;
     --drops_left_;
+    lr_scale_ *= 0.1;
     patience_ = std::max(1, patience_ / 2);
     finish();
     last_reset_ = epoch;
     return true;
   }
+  // Factor on the learning rate: 0.1 per drop taken.
+  double lr_scale() const { return lr_scale_; }
   // Restores the best epoch's state and returns that epoch (0 if none was recorded).
   int finish() {
     torch::NoGradGuard guard;
@@ -148,6 +151,7 @@ class EarlyStop {
  private:
   std::vector<torch::Tensor> state_, saved_;
   int patience_, drops_left_;
+  double lr_scale_ = 1;
   double best_ = std::numeric_limits<double>::infinity();
   int best_epoch_ = 0, last_reset_ = 0;  // last_reset_: last improvement or drop
 };
@@ -213,10 +217,9 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
     std::vector<torch::Tensor> state = module_state(*nets.pheno_encoder);
     for (auto& t : module_state(*nets.decoder)) state.push_back(t);
     EarlyStop es(state, c.patience, c.lr_drops);
-    double lr_scale = 1;
     for (int epoch = 1; epoch <= c.epochs_pheno; ++epoch) {
       const auto t0 = Clock::now();
-      set_lr(opt, lr_scale * epoch_lr(c, epoch, c.epochs_pheno));
+      set_lr(opt, es.lr_scale() * epoch_lr(c, epoch, c.epochs_pheno));
       shuffle(order, rng);
       double loss_sum = 0;
       for (const auto& [start, len] : plan) {
@@ -247,10 +250,7 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
       }
       res.seconds_pheno.push_back(seconds_since(t0));
       if (cb.progress) cb.progress({1, epoch, c.epochs_pheno, res.loss_pheno.back(), res.seconds_pheno.back()});
-      if (stop) {
-        if (!es.drop(epoch)) break;
-        lr_scale *= 0.1;
-      }
+      if (stop && !es.drop(epoch)) break;
     }
     res.best_epoch_pheno = valid ? es.finish() : static_cast<int>(res.loss_pheno.size());
   }
@@ -275,25 +275,28 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
     // pre-activation of step k+1, so the noisy input of step k+1 is drawn one step ahead.
     auto x_cur = torch::zeros({F * B}), x_nxt = torch::zeros({F * B});
     auto pre_cur = torch::zeros({B * H}), pre_nxt = torch::zeros({B * H});
-    std::vector<int64_t> cur = order, nxt;
-    shuffle(cur, rng);
-    {
-      const auto [start, len] = plan.front();
-      noisy_onehot_t(geno, cur.data() + start, len, c.geno_flip, rng, x_cur.data_ptr<float>());
+    // The first pre-activation of the batch in x_cur, formed from the current weights; after
+    // that, the fused pass forms each next one.
+    const auto form_first_pre = [&] {
       torch::NoGradGuard guard;
+      const int64_t len = plan.front().second;
       pre_cur.narrow(0, 0, len * H).view({len, H}).copy_(
           torch::mm(x_cur.narrow(0, 0, F * len).view({F, len}).t(), nets.w1t));
-    }
+    };
+    std::vector<int64_t> cur = order, nxt;
+    shuffle(cur, rng);
+    noisy_onehot_t(geno, cur.data() + plan.front().first, plan.front().second, c.geno_flip, rng,
+                   x_cur.data_ptr<float>());
+    form_first_pre();
     long step = 0;
     std::vector<torch::Tensor> state = module_state(*nets.geno_rest);
     state.push_back(nets.w1t);
     state.push_back(nets.b1);
     EarlyStop es(state, c.patience, c.lr_drops);
-    double lr_scale = 1;
 
     for (int epoch = 1; epoch <= c.epochs_geno; ++epoch) {
       const auto t0 = Clock::now();
-      const double lr = lr_scale * epoch_lr(c, epoch, c.epochs_geno);
+      const double lr = es.lr_scale() * epoch_lr(c, epoch, c.epochs_geno);
       set_lr(opt, lr);
       if (epoch < c.epochs_geno) {
         nxt = cur;
@@ -363,14 +366,11 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
       if (cb.progress) cb.progress({2, epoch, c.epochs_geno, res.loss_geno.back(), res.seconds_geno.back()});
       if (stop) {
         if (!es.drop(epoch)) break;
-        lr_scale *= 0.1;
         // The fused pass formed the next batch's pre-activation and the column sums from the
         // weights just replaced by the best epoch's: form them again.
         torch::NoGradGuard guard;
         colsum.copy_(nets.w1t.sum(1));
-        const int64_t len = plan.front().second;
-        pre_cur.narrow(0, 0, len * H).view({len, H}).copy_(
-            torch::mm(x_cur.narrow(0, 0, F * len).view({F, len}).t(), nets.w1t));
+        form_first_pre();
       }
     }
     res.best_epoch_geno = valid ? es.finish() : static_cast<int>(res.loss_geno.size());
