@@ -37,6 +37,7 @@ lz <- scale(lasso_test, mu, s)
 for (k in c(16L, 24L, 32L, 40L, ncol(v))) {
   proj <- lz %*% v[, seq_len(k)] %*% t(v[, seq_len(k)])
   proj <- sweep(sweep(proj, 2, s, "*"), 2, mu, "+")
+  colnames(proj) <- traits
   cat(sprintf("lasso test predictions on the top %d phenotype PCs: R^2 %.3f\n", k, med_r2(proj)))
 }
 cat(sprintf("mean of gpatlas and lasso predictions: R^2 %.3f\n", med_r2((fit_test + lasso_test) / 2)))
