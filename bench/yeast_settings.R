@@ -3,6 +3,7 @@
 #
 # Usage: Rscript bench/yeast_settings.R '<control arguments as R code>' [label] [data_dir]
 #   e.g. Rscript bench/yeast_settings.R 'list(geno_hidden = 0L, n_seeds = 1L)' reduced
+#   (the seed is 1 unless the list sets `seed`)
 # Prints one line: median held-out R^2 and Pearson r from genotypes, median phenotype->phenotype
 # R^2, the epochs kept / run per stage (per network) and the wall time of the fit.
 suppressPackageStartupMessages(library(gpatlas))
@@ -12,7 +13,7 @@ label <- if (length(args) >= 2) args[2] else ""
 dir <- if (length(args) >= 3) args[3] else Sys.getenv("GPATLAS_BYXRM_DIR", "../shared/data/byxrm")
 yeast <- read_byxrm(dir)
 parts <- gp_split(yeast, prop = 0.8, method = "sequential")
-ctl <- do.call(gpatlas_control, c(list(verbose = FALSE, seed = 1), extra))
+ctl <- do.call(gpatlas_control, utils::modifyList(list(verbose = FALSE, seed = 1), extra))
 secs <- system.time(fit <- gpatlas(. ~ ., parts$train, ctl))[["elapsed"]]
 m <- gp_metrics(fit, parts$test, from = "genotype")$per_phenotype
 mp <- gp_metrics(fit, parts$test, from = "phenotype")$per_phenotype
