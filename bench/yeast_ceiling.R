@@ -84,7 +84,8 @@ if (part %in% c("all", "latent")) {
   cat("== latent: genotype encoder of one default network vs exact lasso fits into its latent space\n")
   cat(sprintf("network as trained (with calibration): R^2 %.3f\n", med(predict(one, parts$test))))
   one$calibration <- NULL
-  cat(sprintf("network as trained (no calibration):   R^2 %.3f\n", med(predict(one, parts$test))))
+  net_test <- predict(one, parts$test)
+  cat(sprintf("network as trained (no calibration):   R^2 %.3f\n", med(net_test)))
   # The frozen decoder evaluated here in double precision (eval mode: BatchNorm running statistics).
   rd <- function(nm) {
     r <- one$params[[nm]]
@@ -103,18 +104,14 @@ if (part %in% c("all", "latent")) {
     colnames(y) <- traits
     sweep(sweep(y, 2, one$scaling$scale, "*"), 2, one$scaling$center, "+")
   }
-  # Per trait, intercept and slope of the observed on the predicted values of held-back individuals.
+  # The package's own per-trait recalibration, fitted on held-back individuals (any affine units).
   recalibrate <- function(pred, pred_held, obs_held) {
-    for (j in traits) {
-      ok <- !is.na(obs_held[, j])
-      cf <- stats::coef(stats::lm(obs_held[ok, j] ~ pred_held[ok, j]))
-      pred[, j] <- cf[1] + cf[2] * pred[, j]
-    }
-    pred
+    cal <- gpatlas:::calibration_fit(pred_held[, traits], obs_held[, traits])
+    sweep(sweep(pred[, traits], 2, cal["slope", ], "*"), 2, cal["intercept", ], "+")
   }
   z <- predict(one, parts$train, from = "phenotype", type = "latent")
   cat(sprintf("decoder in R vs predict(): max difference %.1e\n",
-              max(abs(decode(predict(one, parts$test, type = "latent")) - predict(one, parts$test)))))
+              max(abs(decode(predict(one, parts$test, type = "latent")) - net_test))))
   secs <- system.time(cf <- lapply(seq_len(ncol(z)), function(k) {
     cv <- cv.glmnet(X, z[, k], foldid = foldid, keep = TRUE)
     list(min = as.numeric(coef(cv, s = "lambda.min")), se = as.numeric(coef(cv, s = "lambda.1se")),
@@ -137,14 +134,16 @@ if (part %in% c("all", "latent")) {
     swapped <- one
     swapped$params <- p
     zt <- predict(swapped, parts$test, type = "latent")
-    err <- max(abs(zt - cbind(1, Xt) %*% rbind(b0, B))) / max(abs(zt))
+    z_lasso <- cbind(1, Xt) %*% rbind(b0, B)
+    pred_lasso <- decode(z_lasso)
+    err <- max(abs(zt - z_lasso)) / max(abs(zt))
     cat(sprintf("lasso (lambda.%s) into the latent space: R^2 %.3f through predict() (float32; relative latent error %.1e), %.3f decoded in double; markers per latent dimension %.0f (median), %d in all\n",
-                s, med(predict(swapped, parts$test)), err, med(decode(cbind(1, Xt) %*% rbind(b0, B))),
+                s, med(predict(swapped, parts$test)), err, med(pred_lasso),
                 stats::median(colSums(B != 0)), sum(rowSums(B != 0) > 0)))
     # recalibrated per trait on the out-of-fold predictions of all training individuals
     oof <- decode(sapply(cf, function(x) x$oof[, if (s == "min") 1 else 2]))
     cat(sprintf("  recalibrated on out-of-fold predictions: R^2 %.3f\n",
-                med(recalibrate(decode(cbind(1, Xt) %*% rbind(b0, B)), oof, Y))))
+                med(recalibrate(pred_lasso, oof, Y))))
   }
   cat(sprintf("%d cv.glmnet fits: %.0f s\n", d, secs))
 
