@@ -8,7 +8,7 @@ DEB_PACKAGES = r-base-dev r-cran-rcpp r-cran-rcppeigen r-cran-testthat r-cran-ro
 	libtorch-dev libopenblas0-pthread catch2 cmake g++ make
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps docs install demo test test-r test-cpp check bench clean
+.PHONY: deps docs install demo test test-r test-cpp sanitize check bench clean
 
 # Installs only the Debian packages that are missing.
 deps:
@@ -39,6 +39,14 @@ test-cpp:
 	cmake -S tests/cpp -B build/cpp -DCMAKE_BUILD_TYPE=Release >/dev/null
 	cmake --build build/cpp -j$(JOBS)
 	cd build/cpp && ctest --output-on-failure
+
+# The Catch2 suite under AddressSanitizer + UndefinedBehaviorSanitizer; any report fails it.
+sanitize: deps
+	cmake -S tests/cpp -B build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGPATLAS_SANITIZE=ON >/dev/null
+	cmake --build build/sanitize -j$(JOBS)
+	cd build/sanitize && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_odr_violation=0 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/cpp/lsan.supp \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure
 
 # R CMD build + check of the source tree; fails on any ERROR or WARNING (NOTEs are listed).
 check: deps

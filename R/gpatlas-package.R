@@ -1,4 +1,4 @@
-# Package-level documentation and native-code registration.
+# Package-level documentation; the native library is loaded in R/zzz.R.
 
 #' gpatlas: genotype to many-phenotype mapping with denoising autoencoders
 #'
@@ -10,6 +10,5 @@
 #' @name gpatlas-package
 #' @docType package
 #' @keywords internal
-#' @useDynLib gpatlas, .registration = TRUE
 #' @importFrom Rcpp evalCpp
 NULL

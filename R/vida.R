@@ -80,7 +80,8 @@
 #' @param alleles Features to score: `NULL` (all), column indices, feature
 #'   names, or a logical vector over the features.
 #' @param verbose Show progress.
-#' @param threads Number of threads; `NULL` uses the OpenMP default.
+#' @param threads Number of threads; `NULL` (or 0) uses every processor. Larger
+#'   counts are capped at the processors there are, with a warning.
 #' @return An object of class `gp_vida`, a list with
 #' * `scores`: data frame, one row per scored feature, with columns
 #'   `feature`, `marker`, `allele`, `chr`, `pos` (from the importance
@@ -166,7 +167,8 @@ gp_vida <- function(importance, z_threshold = 2, clumpiness_percentile = 5,
 #'   (the reference does this; it is optimistic). If `FALSE` (default), higher
 #'   values must indicate interaction.
 #' @param verbose Show progress.
-#' @param threads Number of threads; `NULL` uses the OpenMP default.
+#' @param threads Number of threads; `NULL` (or 0) uses every processor. Larger
+#'   counts are capped at the processors there are, with a warning.
 #' @return An object of class `gp_vida_optimize`, a list with
 #' * `grid`: data frame with one row per setting and columns `z_threshold`,
 #'   `clumpiness_percentile`, `clumpiness_method`, `metric`, `auc`,
@@ -361,10 +363,7 @@ check_vida_percentiles <- function(x, single) {
 }
 
 vida_run <- function(mat, z_thresholds, percentiles, method, cols, verbose, threads) {
-  if (is.null(threads)) threads <- 0L
-  if (!is.numeric(threads) || length(threads) != 1L || is.na(threads) || threads < 0) {
-    stop("`threads` must be NULL or a non-negative number", call. = FALSE)
-  }
+  threads <- if (is.null(threads)) 0L else resolve_thread_count(threads, zero_means_all = TRUE)
   # Whole-matrix scoring goes through the full-width path; an explicit subset is passed on.
   alleles <- if (length(cols) == ncol(mat) && all(cols == seq_len(ncol(mat)))) integer() else
     as.integer(cols) - 1L

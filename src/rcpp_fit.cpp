@@ -46,7 +46,7 @@ List cpp_fit(NumericMatrix pheno, IntegerMatrix geno, int n_alleles, List contro
 NumericMatrix cpp_predict_genotype(List params, List control, int n_pheno, IntegerMatrix geno,
                                    int n_alleles, bool latent) {
   gpatlas::Control c = control_from_list(control);
-  gpatlas::set_torch_threads(c.threads);
+  gpatlas::set_core_threads(c.threads);
   gpatlas::GenoData g = geno_from_matrix(geno, n_alleles);
   gpatlas::ParamList pl = params_from_list(params);
   auto what = latent ? gpatlas::Output::latent : gpatlas::Output::phenotype;
@@ -57,7 +57,7 @@ NumericMatrix cpp_predict_genotype(List params, List control, int n_pheno, Integ
 // [[Rcpp::export]]
 NumericMatrix cpp_predict_phenotype(List params, List control, NumericMatrix pheno, bool latent) {
   gpatlas::Control c = control_from_list(control);
-  gpatlas::set_torch_threads(c.threads);
+  gpatlas::set_core_threads(c.threads);
   gpatlas::PhenoData p = pheno_from_matrix(pheno);
   gpatlas::ParamList pl = params_from_list(params);
   auto what = latent ? gpatlas::Output::latent : gpatlas::Output::phenotype;
@@ -66,4 +66,4 @@ NumericMatrix cpp_predict_phenotype(List params, List control, NumericMatrix phe
 }
 
 // [[Rcpp::export]]
-int cpp_threads() { return gpatlas::torch_threads(); }
+int cpp_threads() { return gpatlas::core_threads(); }

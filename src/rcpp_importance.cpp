@@ -10,7 +10,7 @@ List cpp_importance(List params, List control, int n_pheno, std::string from,
                     bool use_observed, std::string statistic, bool slow, bool verbose,
                     int slow_feature_limit = -1, Nullable<NumericMatrix> calibration = R_NilValue) {
   gpatlas::Control c = control_from_list(control);
-  gpatlas::set_torch_threads(c.threads);
+  gpatlas::set_core_threads(c.threads);
   gpatlas::ParamList pl = params_from_list(params);
   gpatlas::PhenoData p = pheno_from_matrix(pheno);
   const auto stat =

@@ -1,11 +1,10 @@
 // Fused gradient + Adam update of the first genotype layer, and its column-sum penalty gradient.
-#include <ATen/Parallel.h>
-
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include "gpatlas.h"
+#include "parallel.h"
 
 #if defined(__SSE__)
 #include <xmmintrin.h>
@@ -163,16 +162,14 @@ void fused_adam_first_layer(float* wt, float* m, float* v, const float* x_t, con
               static_cast<float>(st.eps), static_cast<float>(1.0 - st.lr * st.weight_decay),
               static_cast<float>(st.lr * st.group_lasso), static_cast<float>(st.lr * st.lasso),
               pre_next ? x_next_t : nullptr, batch_next};
-  // A fixed number of contiguous chunks, each with its own accumulator for the next batch,
-  // summed in chunk order: the result depends on the thread count but never on scheduling.
-  // Chunks of at least ~256k weights keep small models on one thread, where waking a team
-  // would cost more than the work.
-  const int64_t min_rows = std::max<int64_t>(16, (int64_t{1} << 18) / std::max<int64_t>(hidden, 1));
-  const int64_t chunks = std::max<int64_t>(
-      1, std::min<int64_t>(at::get_num_threads(), (features + min_rows - 1) / min_rows));
+  // Contiguous chunks of at least ~64k weights (at most 64 of them), each with its own
+  // accumulator for the next batch, summed in chunk order: the chunks depend on the layer's
+  // size alone, so the result is the same on any number of threads.
+  const int64_t min_rows = std::max<int64_t>(16, (int64_t{1} << 16) / std::max<int64_t>(hidden, 1));
   const int64_t acc_size = a.x_next_t ? batch_next * hidden : 0;
+  const int64_t chunks = std::max<int64_t>(1, std::min<int64_t>(64, features / min_rows));
   std::vector<std::vector<float>> next_acc(static_cast<size_t>(chunks));
-  at::parallel_for(0, chunks, 1, [&](int64_t c0, int64_t c1) {
+  parallel_ranges(chunks, 1, [&](int64_t c0, int64_t c1) {
     FlushDenormals flush;
     std::vector<float> g(static_cast<size_t>(hidden));
     for (int64_t c = c0; c < c1; ++c) {
@@ -202,12 +199,6 @@ double penalty_gradient(const float* colsum, int64_t features, double l1, double
     pen[j] = static_cast<float>(l1 * sign + l2 * g2);
   }
   return l1 * abs_sum + l2 * norm2;
-}
-
-int torch_threads() { return at::get_num_threads(); }
-
-void set_torch_threads(int n) {
-  if (n > 0) at::set_num_threads(n);
 }
 
 }  // namespace gpatlas

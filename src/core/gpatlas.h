@@ -38,7 +38,7 @@ struct Control {
   double leaky_slope = 0.01;
   bool mask_missing = true;  // false: missing phenotypes count as 0 (the reference's behaviour)
   uint64_t seed = 1;
-  int threads = 0;  // 0: leave LibTorch's setting alone
+  int threads = 0;  // the core's threads (see set_core_threads); 0: every processor
 };
 
 // Phenotypes, row-major n x m; missing entries have observed == 0 (their value is ignored).
@@ -188,7 +188,12 @@ ImportanceResult phenotype_importance(const ParamList& params, const Control& ar
                                       const PhenoData& pheno, const PhenoData* observed,
                                       ImportanceStat stat);
 
-int torch_threads();
-void set_torch_threads(int n);
+// Threads of the core's own kernels (fused optimizer step, importance, VIDA). LibTorch's pool and
+// OpenBLAS stay at one thread: they split reductions (BatchNorm statistics, products) by thread
+// count, so a fit would depend on it. Our kernels split work by size alone, so the same seed
+// gives the same fit on any number of threads.
+int core_threads();
+void set_core_threads(int n);  // n <= 0: every processor; capped at the processors there are
+int hardware_threads();  // processors available to this process
 
 }  // namespace gpatlas

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "nets.h"
+#include "parallel.h"
 
 namespace gpatlas {
 
@@ -156,7 +157,7 @@ ImportanceResult genotype_importance(const ParamList& params, const Control& arc
     if (stat == ImportanceStat::mse) std::tie(y, w) = observed_row(*observed, i);
     // First pre-activation in double, summed over the carried alleles without temporaries.
     const double* pb1 = b1.data_ptr<double>();
-    at::parallel_for(0, H, 256, [&](int64_t h0, int64_t h1) {
+    parallel_ranges(H, 256, [&](int64_t h0, int64_t h1) {
       for (int64_t h = h0; h < h1; ++h) pre[h] = pb1[h];
       for (int64_t j : active) {
         const float* wj = w1 + j * H;
@@ -181,7 +182,7 @@ ImportanceResult genotype_importance(const ParamList& params, const Control& arc
       // multiplied into the latent layer with four independent accumulator rows, which keeps
       // the FMA units busy instead of waiting on one dependency chain.
       constexpr int64_t kGroup = 4;
-      at::parallel_for(0, (len + kGroup - 1) / kGroup, 16, [&](int64_t g0, int64_t g1) {
+      parallel_ranges((len + kGroup - 1) / kGroup, 16, [&](int64_t g0, int64_t g1) {
         std::vector<float> dh(static_cast<size_t>(kGroup * H));
         std::vector<float> acc(static_cast<size_t>(kGroup * D));
         for (int64_t grp = g0; grp < g1; ++grp) {

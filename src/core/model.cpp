@@ -67,6 +67,14 @@ void copy_into(torch::Tensor& dst, const Param& p) {
   std::vector<int64_t> shape(dst.sizes().begin(), dst.sizes().end());
   if (shape != p.shape)
     throw std::invalid_argument("parameter '" + p.name + "' has the wrong shape for this model");
+  int64_t size = 1;
+  for (int64_t d : p.shape) size *= d;
+  if (static_cast<int64_t>(p.data.size()) != size)
+    throw std::invalid_argument("parameter '" + p.name + "' holds " + std::to_string(p.data.size()) +
+                                " values for a shape of " + std::to_string(size));
+  for (float v : p.data)
+    if (!std::isfinite(v))
+      throw std::invalid_argument("parameter '" + p.name + "' holds a value that is not finite");
   torch::NoGradGuard guard;
   auto src = torch::from_blob(const_cast<float*>(p.data.data()), p.shape, torch::kFloat);
   dst.copy_(src);

@@ -47,6 +47,16 @@ double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
+// A loss that is no longer finite poisons every weight it touches: stop at once and say where.
+void check_finite(double loss, int stage, int epoch, const char* what) {
+  if (std::isfinite(loss)) return;
+  throw std::runtime_error(
+      std::string(stage == 1 ? "stage 1 (phenotype autoencoder)" : "stage 2 (genotype encoder)") +
+      ", epoch " + std::to_string(epoch) + ": the " + what +
+      " loss is not finite. Phenotypes too large for 32-bit floats (use standardize = TRUE) "
+      "or too high a learning rate (lr) can cause this.");
+}
+
 void check_interrupt(const Callbacks& cb) {
   if (cb.interrupted && cb.interrupted()) throw Interrupted();
 }
@@ -176,7 +186,7 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
               const Callbacks& cb, const ParamList* init, const Validation* valid) {
   validate(pheno, geno, c);
   if (valid) check_validation(*valid, pheno, geno, c);
-  set_torch_threads(c.threads);
+  set_core_threads(c.threads);
   torch::manual_seed(c.seed);
   Rng rng(c.seed);
 
@@ -229,10 +239,12 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
         auto mb = mask.index_select(0, idx);
         auto noisy = c.pheno_noise_sd > 0 ? y + c.pheno_noise_sd * torch::randn_like(y) : y;
         auto loss = masked_mse(nets.decoder->forward(nets.pheno_encoder->forward(noisy)), y, mb);
+        const double batch_loss = loss.item<double>();
+        check_finite(batch_loss, 1, epoch, "training");
         opt.zero_grad();
         loss.backward();
         opt.step();
-        loss_sum += loss.item<double>();
+        loss_sum += batch_loss;
       }
       res.loss_pheno.push_back(loss_sum / plan.size());
       bool stop = false;
@@ -245,6 +257,7 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
                 .item<double>();
         nets.pheno_encoder->train();
         nets.decoder->train();
+        check_finite(vl, 1, epoch, "validation");
         res.valid_pheno.push_back(vl);
         stop = es.update(vl, epoch);
       }
@@ -329,6 +342,8 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
         pre.set_requires_grad(true);
         auto out = nets.decoder->forward(nets.geno_rest->forward(pre));
         auto loss = masked_mse(out, y, mb);
+        const double batch_loss = loss.item<double>();
+        check_finite(batch_loss, 2, epoch, "training");
         opt.zero_grad();
         loss.backward();
         auto delta = pre.grad().contiguous();
@@ -344,7 +359,7 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
                                next_rows ? x_nxt.data_ptr<float>() : nullptr, next_len,
                                next_rows ? pre_nxt.data_ptr<float>() : nullptr);
         opt.step();
-        loss_sum += loss.item<double>();
+        loss_sum += batch_loss;
         std::swap(x_cur, x_nxt);
         std::swap(pre_cur, pre_nxt);
       }
@@ -359,6 +374,7 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
                        vY, vmask)
                 .item<double>();
         nets.geno_rest->train();
+        check_finite(vl, 2, epoch, "validation");
         res.valid_geno.push_back(vl);
         stop = es.update(vl, epoch);
       }

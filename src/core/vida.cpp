@@ -44,9 +44,12 @@ int thread_id() {
 #endif
 }
 
+// 0 means every processor; more threads than processors only compete for them (and a huge
+// count would exhaust the stack or the thread limit), so the count is capped.
 int resolve_threads(int requested) {
 #ifdef _OPENMP
-  return requested > 0 ? requested : std::max(1, omp_get_max_threads());
+  const int hw = hardware_threads();
+  return requested > 0 ? std::min(requested, hw) : hw;
 #else
   (void)requested;
   return 1;

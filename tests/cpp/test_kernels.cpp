@@ -41,8 +41,8 @@ double max_abs(const std::vector<float>& v) {
 
 // Restores LibTorch's thread count even when an assertion aborts the test case.
 struct ThreadGuard {
-  int saved = torch_threads();
-  ~ThreadGuard() { set_torch_threads(saved); }
+  int saved = core_threads();
+  ~ThreadGuard() { set_core_threads(saved); }
 };
 
 struct LayerState {
@@ -232,8 +232,8 @@ TEST_CASE("fused first-layer Adam gives bit-identical results with 1 and 2 threa
     deltas.push_back(to_vec(torch::randn({B, H})));
   }
   auto run = [&](int threads) {
-    set_torch_threads(threads);
-    REQUIRE(torch_threads() == threads);
+    set_core_threads(threads);
+    REQUIRE(core_threads() == threads);
     LayerState s = fresh_state(wt0);
     for (long step = 1; step <= 3; ++step)
       our_step(s, xs[step - 1], deltas[step - 1], F, H, B, 0.8, 0.01, 1e-3, step);
@@ -378,7 +378,7 @@ TEST_CASE("the fused pass forms the next batch's pre-activation from the updated
   const auto x_next = torch::bernoulli(torch::full({F, BN}, 0.4));
   const auto xn = to_vec(x_next);
   for (int threads : {1, 2}) {
-    set_torch_threads(threads);
+    set_core_threads(threads);
     LayerState s = fresh_state(wt0);
     penalty_gradient(s.colsum.data(), F, 0.8, 0.01, s.pen.data());
     std::vector<float> pre_next(static_cast<size_t>(BN) * H, -1.0f);

@@ -1,0 +1,44 @@
+# Thread counts: capped at the machine, passive OpenMP waiting, and fits that do not depend on them.
+
+test_that("the same seed gives the same fit on one thread and on two", {
+  skip_if(available_cores() < 2L, "needs two processors")
+  sim <- gp_simulate(n = 80, n_loci = 150, n_phenotypes = 3, n_causal = 3, seed = 2)
+  fit_with <- function(threads) {
+    gpatlas(. ~ ., sim, quick_control(4, geno_hidden = 64, threads = threads, valid_prop = 0.1,
+                                      patience = 2, calibrate = TRUE))
+  }
+  one <- fit_with(1)
+  two <- fit_with(2)
+  expect_identical(one$params, two$params)
+  expect_identical(predict(one, sim), predict(two, sim))
+  expect_identical(predict(one, sim, from = "phenotype"), predict(two, sim, from = "phenotype"))
+  imp1 <- gp_importance(one, sim, verbose = FALSE)
+  two$control$threads <- 2L
+  imp2 <- gp_importance(two, sim, verbose = FALSE)
+  expect_identical(imp1$matrix, imp2$matrix)
+})
+
+test_that("VIDA thread counts beyond the machine are capped with a warning", {
+  set.seed(1)
+  x <- matrix(abs(rnorm(60 * 12)), 60, 12)
+  ref <- gp_vida(x, z_threshold = 1.5, verbose = FALSE, threads = 1)$scores
+  expect_warning(big <- gp_vida(x, z_threshold = 1.5, verbose = FALSE, threads = 1e5)$scores,
+                 "processors")
+  expect_equal(big, ref)
+  expect_error(gp_vida(x, threads = Inf), "threads")
+  expect_error(gp_vida(x, threads = 1.5), "threads")
+})
+
+test_that("loading the package sets passive OpenMP waiting unless the user chose a policy", {
+  skip_if_not_installed("callr")
+  policy <- function(env) {
+    callr::r(function() {
+      library(gpatlas)
+      Sys.getenv("OMP_WAIT_POLICY")
+    }, env = env)
+  }
+  base <- callr::rcmd_safe_env()
+  base <- base[names(base) != "OMP_WAIT_POLICY"]
+  expect_identical(policy(base), "PASSIVE")
+  expect_identical(policy(c(base, OMP_WAIT_POLICY = "ACTIVE")), "ACTIVE")
+})
