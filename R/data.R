@@ -81,6 +81,7 @@ gp_data <- function(phenotypes, genotypes, markers = NULL, n_alleles = NULL,
 
   dimnames(pheno) <- list(ids, colnames(pheno))
   dimnames(geno) <- list(ids, markers$marker)
+  check_phenotype_values(pheno)
   new_gp_data(pheno, geno, n_alleles, markers, ids)
 }
 
@@ -197,6 +198,7 @@ genotype_matrix <- function(genotypes) {
       report_bad_code(genotypes, infinite, "Allele codes must be finite")
     }
   }
+  check_code_range(genotypes)
   if (!is.integer(genotypes)) {
     storage.mode(genotypes) <- "integer"
   }
@@ -462,6 +464,15 @@ code_genotypes <- function(x, alleles = NULL) {
 
   # Numbers read as text (e.g. from a character-typed file) keep their codes.
   as_num <- suppressWarnings(as.numeric(observed))
+  if (length(observed) && anyNA(as_num) && !all(is.na(as_num))) {
+    # Letters among numbers (or numbers among letters) mean a damaged or mixed table: coding
+    # them as letters would turn the number codes into arbitrary allele codes.
+    numeric_cell <- !is.na(suppressWarnings(as.numeric(vals)))
+    letter_cell <- !is.na(vals) & !numeric_cell
+    odd <- if (sum(letter_cell) <= sum(numeric_cell)) letter_cell else numeric_cell
+    report_bad_code(vals, odd, "Genotype table mixes numeric codes and letters",
+                    if (is.null(colnames(x))) as.character(seq_len(ncol(x))) else colnames(x))
+  }
   if (length(observed) && !anyNA(as_num)) {
     num <- suppressWarnings(as.numeric(vals))
     dim(num) <- dim(x)
