@@ -86,6 +86,7 @@ gp_qtl_baseline <- function(data, traits = NULL,
   }
   method <- match.arg(method)
   traits <- baseline_traits(traits, colnames(data$pheno))
+  check_phenotype_values(data$pheno[, traits, drop = FALSE], "data")
   if (!is.numeric(threshold) || length(threshold) != 1L || !is.finite(threshold)) {
     stop("`threshold` must be a single finite number.", call. = FALSE)
   }

@@ -110,6 +110,7 @@ check_model_genotypes <- function(fit, data, arg = "data") {
 # been edited after they were built.
 check_training_data <- function(data, traits, markers, control) {
   check_control(control)
+  check_control_ranges(control)
   check_gp_data(data, "data")
   y <- data$pheno[, traits, drop = FALSE]
   check_phenotype_values(y, "data")
@@ -155,6 +156,10 @@ fit_control_num <- c("pheno_noise_sd", "geno_flip", "lr", "beta1", "beta2", "l1"
                      "weight_decay", "group_lasso", "lasso", "bn_momentum", "seed")
 fit_control_lgl <- c("mask_missing", "standardize", "calibrate")
 
+# A stored thread count above this comes from a damaged or edited fit: starting that many
+# threads could exhaust the machine.
+max_fit_threads <- 1024L
+
 # A gpatlas fit, checked before any of it reaches the C++ core: a fit read back from a
 # damaged file or edited by hand must fail here with a message, never inside the core.
 check_fit <- function(fit, need_geno = FALSE, arg = "fit") {
@@ -187,6 +192,10 @@ check_fit <- function(fit, need_geno = FALSE, arg = "fit") {
   }
   if (ctl$latent_dim < 1 || ctl$decoder_hidden < 1 || ctl$threads < 1) {
     bad("`control` has a zero layer size or thread count")
+  }
+  if (ctl$threads > max_fit_threads) {
+    bad("`control$threads` = %s is implausible (more than %d)", format(ctl$threads),
+        max_fit_threads)
   }
   if (!is.character(ctl$lr_schedule) || length(ctl$lr_schedule) != 1L ||
       !ctl$lr_schedule %in% c("constant", "cosine")) {
@@ -328,4 +337,31 @@ check_param_layout <- function(dims, expect, where, bad) {
     }
   }
   invisible(TRUE)
+}
+
+# ---- settings ---------------------------------------------------------------------------
+
+# Whole-number settings reach the C++ core as 32-bit integers and the seed as a 64-bit
+# one: larger values would wrap or saturate there, so they are refused here.
+check_control_ranges <- function(ctl) {
+  ints <- c("latent_dim", "pheno_hidden", "decoder_hidden", "geno_hidden", "epochs_pheno",
+            "epochs_geno", "batch_size", "patience", "lr_drops", "n_seeds", "threads")
+  for (nm in ints) {
+    v <- ctl[[nm]]
+    if (is.numeric(v) && length(v) == 1L && !is.na(v) && v > .Machine$integer.max) {
+      stop(sprintf("`%s` = %s is beyond the largest supported value (%d).", nm,
+                   format(v, digits = 6), .Machine$integer.max), call. = FALSE)
+    }
+  }
+  seed <- ctl$seed
+  if (!is.numeric(seed) || length(seed) != 1L || !is.finite(seed) || seed < 0 ||
+      seed != round(seed) || seed > 2^53) {
+    stop("`seed` must be a single whole number between 0 and 2^53.", call. = FALSE)
+  }
+  last_seed <- seed + 1000 * (ctl$n_seeds - 1)
+  if (last_seed > 2^53) {
+    stop(sprintf("`seed` + 1000 * (`n_seeds` - 1) = %s is beyond 2^53.",
+                 format(last_seed, digits = 17)), call. = FALSE)
+  }
+  invisible(ctl)
 }

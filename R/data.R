@@ -123,7 +123,7 @@ phenotype_matrix <- function(phenotypes) {
     rn <- df_rownames(phenotypes)
     pheno <- matrix(
       as.double(unlist(phenotypes, use.names = FALSE)),
-      nrow = nrow(phenotypes),
+      nrow = nrow(phenotypes), ncol = ncol(phenotypes),
       dimnames = list(rn, names(phenotypes))
     )
   } else if (is.null(dim(phenotypes))) {
@@ -168,8 +168,8 @@ genotype_matrix <- function(genotypes) {
       ), call. = FALSE)
     }
     genotypes <- matrix(
-      unlist(genotypes, use.names = FALSE),
-      nrow = nrow(genotypes),
+      if (nrow(genotypes)) unlist(genotypes, use.names = FALSE) else logical(0),
+      nrow = nrow(genotypes), ncol = ncol(genotypes),
       dimnames = list(df_rownames(genotypes), names(genotypes))
     )
   } else if (is.null(dim(genotypes)) && is.atomic(genotypes)) {
@@ -327,11 +327,15 @@ resolve_markers <- function(markers, geno_names, n_markers) {
 resolve_n_alleles <- function(n_alleles, geno) {
   if (is.null(n_alleles)) {
     top <- suppressWarnings(max(geno, na.rm = TRUE))
+    if (is.finite(top) && top > 253) {
+      report_bad_code(geno, !is.na(geno) & geno > 253L,
+                      "Allele codes must lie in 0..253 (at most 254 allelic states)")
+    }
     return(max(2L, if (is.finite(top)) as.integer(top) + 1L else 2L))
   }
   if (!is.numeric(n_alleles) || length(n_alleles) != 1L || is.na(n_alleles) ||
-      n_alleles != round(n_alleles) || n_alleles < 2) {
-    stop("`n_alleles` must be a single whole number >= 2.", call. = FALSE)
+      n_alleles != round(n_alleles) || n_alleles < 2 || n_alleles > 254) {
+    stop("`n_alleles` must be a single whole number between 2 and 254.", call. = FALSE)
   }
   as.integer(n_alleles)
 }
@@ -441,7 +445,8 @@ as_gp_data.data.frame <- function(x, phenotypes, markers = NULL,
   if (is.null(values)) {
     values <- logical(0)
   }
-  m <- matrix(values, nrow = nrow(x),
+  if (!nrow(x)) values <- logical(0)
+  m <- matrix(values, nrow = nrow(x), ncol = ncol(x),
               dimnames = list(df_rownames(x), names(x)))
   as_gp_data.matrix(m, phenotypes, markers = markers, alleles = alleles,
                     n_alleles = n_alleles, ids = ids, ...)

@@ -164,6 +164,7 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
   ctl <- utils::modifyList(base, given)
   if (is.null(ctl$threads)) ctl$threads <- default_threads()
   check_control(ctl)
+  check_control_ranges(ctl)
   ctl$preset <- preset
   structure(ctl, class = "gpatlas_control")
 }

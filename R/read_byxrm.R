@@ -70,15 +70,15 @@ read_byxrm <- function(dir) {
   if (!identical(geno$ids, rownames(pheno))) {
     if (length(geno$ids) != nrow(pheno)) {
       stop(sprintf(
-        "The genotype file has %d segregants but the phenotype file has %d.",
-        length(geno$ids), nrow(pheno)
+        "BYxRM files in '%s': the genotype file has %d segregants but the phenotype file has %d.",
+        dir, length(geno$ids), nrow(pheno)
       ), call. = FALSE)
     }
     k <- which(geno$ids != rownames(pheno))[1L]
     stop(sprintf(
-      paste0("Segregant order differs between the files: position %d is ",
+      paste0("BYxRM files in '%s': segregant order differs between the files: position %d is ",
              "'%s' in the genotype file but '%s' in the phenotype file."),
-      k, geno$ids[k], rownames(pheno)[k]
+      dir, k, geno$ids[k], rownames(pheno)[k]
     ), call. = FALSE)
   }
 
@@ -100,9 +100,12 @@ read_text_lines <- function(path, what) {
   fail <- function(fmt, ...) {
     stop(sprintf(paste0("%s file '%s' ", fmt), what, path, ...), call. = FALSE)
   }
+  if (dir.exists(path)) fail("is a folder, not a file.")
   size <- file.size(path)
   if (is.na(size)) fail("cannot be read.")
-  con <- file(path, "rb")
+  con <- tryCatch(file(path, "rb"), error = function(e) fail("cannot be opened (%s).",
+                                                            conditionMessage(e)),
+                  warning = function(w) fail("cannot be opened (%s).", conditionMessage(w)))
   raw <- tryCatch(readBin(con, "raw", size), finally = close(con))
   if (length(raw) != size) fail("could only be read in part (%d of %.0f bytes).", length(raw), size)
   if (size >= 2L && raw[1L] == as.raw(0x1f) && raw[2L] == as.raw(0x8b)) {
@@ -133,6 +136,8 @@ read_text_lines <- function(path, what) {
   if (!length(raw)) fail("is empty.")
   if (any(raw == as.raw(0L))) fail("is not a text file (it holds NUL bytes).")
   lines <- strsplit(rawToChar(raw), "\n", fixed = TRUE, useBytes = TRUE)[[1L]]
+  invalid <- which(!validUTF8(lines))
+  if (length(invalid)) fail("is not plain text: line %d holds invalid characters.", invalid[1L])
   lines <- sub("\r$", "", lines, useBytes = TRUE)
   if (!length(lines) || !nzchar(lines[1L])) fail("has no header line.")
   empty <- which(!nzchar(lines))
