@@ -12,10 +12,16 @@
 #' because silently reordering one of them would pair genotypes with the wrong
 #' phenotypes.
 #'
+#' Phenotypes must be finite: `Inf`, `-Inf` and `NaN` are errors naming the
+#' trait and the individual (a single such value would turn every prediction of
+#' the model into `NaN`), as are values beyond the single-precision range of the
+#' networks (magnitude above about 3.4e38). Allele codes must be whole numbers
+#' in `0..253`; codes beyond R's integer range are errors, not missing calls.
+#'
 #' @param phenotypes Numeric matrix or data frame of numeric columns, one row
 #'   per individual and one column per trait. A numeric vector becomes a single
 #'   trait. `NA` marks a missing measurement; every trait needs at least one
-#'   observed value.
+#'   observed value. Other values must be finite (see Details).
 #' @param genotypes Matrix of whole-number allele codes `0, ..., n_alleles - 1`,
 #'   one row per individual and one column per marker; `NA` marks a missing
 #'   call. Letter-coded tables go through [as_gp_data()].
@@ -367,7 +373,9 @@ check_allele_codes <- function(geno, marker_names, n_alleles) {
 #' * **numbers**: allele codes or dosages such as 0/1 (two states) or 0/1/2
 #'   (three states); `n_alleles` defaults to the largest code plus one.
 #'
-#' `NA`, `"-"` and `""` mark missing calls.
+#' `NA`, `"-"` and `""` mark missing calls. A table that mixes numbers and
+#' letters is an error naming the first odd cell, since coding it either way
+#' would silently change some calls.
 #'
 #' @param x Object to convert: a genotype matrix or data frame, or a `gp_data`
 #'   (returned unchanged).

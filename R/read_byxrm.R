@@ -14,6 +14,15 @@
 #'   with an empty first field then the trait names; `NA` marks a missing
 #'   measurement.
 #'
+#' Both files are read whole and checked before anything is returned: a gzip
+#' file must end in an intact trailer whose recorded length matches the text
+#' decompressed (so a file cut short, even at the end of a row, is an error);
+#' every row must have as many tab-separated fields as the header (a short row
+#' is an error, never padded with `NA`); phenotype cells must be numbers or
+#' `NA`/empty; and the phenotype header must start with an empty field. Errors
+#' name the file and the line. Plain (uncompressed) text under the same names
+#' is read as well.
+#'
 #' The BY allele is coded 0 and the RM allele 1. Marker names have the form
 #' `<genome position>_chr<NN>_<chromosome position>_<ref>_<alt>`; the
 #' chromosome becomes `"1"` to `"16"` and `pos` the position in base pairs
