@@ -155,6 +155,8 @@ fit_control_int <- c("latent_dim", "pheno_hidden", "decoder_hidden", "geno_hidde
 fit_control_num <- c("pheno_noise_sd", "geno_flip", "lr", "beta1", "beta2", "l1", "l2",
                      "weight_decay", "group_lasso", "lasso", "bn_momentum", "seed")
 fit_control_lgl <- c("mask_missing", "standardize", "calibrate")
+fit_control_required <- c("latent_dim", "pheno_hidden", "decoder_hidden", "geno_hidden",
+                          "epochs_geno")
 
 # A stored thread count above this comes from a damaged or edited fit: starting that many
 # threads could exhaust the machine.
@@ -171,34 +173,40 @@ check_fit <- function(fit, need_geno = FALSE, arg = "fit") {
   }
   ctl <- fit$control
   if (!is.list(ctl)) bad("`control` is missing")
-  for (nm in fit_control_int) {
+  # The network's sizes must be there; other settings may be absent from fits saved by
+  # earlier versions (the core then uses its defaults) but must be valid when present.
+  absent <- setdiff(fit_control_required, names(ctl))
+  if (length(absent)) bad("`control$%s` is missing", absent[1L])
+  present <- function(nms) nms[nms %in% names(ctl) & !vapply(nms, function(nm) is.null(ctl[[nm]]), logical(1))]
+  for (nm in present(fit_control_int)) {
     v <- ctl[[nm]]
     if (!is.numeric(v) || length(v) != 1L || !is.finite(v) || v != round(v) || v < 0 ||
         v > .Machine$integer.max) {
       bad("`control$%s` must be a whole number >= 0", nm)
     }
   }
-  for (nm in fit_control_num) {
+  for (nm in present(fit_control_num)) {
     v <- ctl[[nm]]
     if (!is.numeric(v) || length(v) != 1L || !is.finite(v)) {
       bad("`control$%s` must be a finite number", nm)
     }
   }
-  for (nm in fit_control_lgl) {
+  for (nm in present(fit_control_lgl)) {
     v <- ctl[[nm]]
     if (!is.logical(v) || length(v) != 1L || is.na(v)) {
       bad("`control$%s` must be TRUE or FALSE", nm)
     }
   }
-  if (ctl$latent_dim < 1 || ctl$decoder_hidden < 1 || ctl$threads < 1) {
+  if (ctl$latent_dim < 1 || ctl$decoder_hidden < 1 || isTRUE(ctl$threads < 1)) {
     bad("`control` has a zero layer size or thread count")
   }
-  if (ctl$threads > max_fit_threads) {
+  if (isTRUE(ctl$threads > max_fit_threads)) {
     bad("`control$threads` = %s is implausible (more than %d)", format(ctl$threads),
         max_fit_threads)
   }
-  if (!is.character(ctl$lr_schedule) || length(ctl$lr_schedule) != 1L ||
-      !ctl$lr_schedule %in% c("constant", "cosine")) {
+  if (!is.null(ctl$lr_schedule) &&
+      (!is.character(ctl$lr_schedule) || length(ctl$lr_schedule) != 1L ||
+         !ctl$lr_schedule %in% c("constant", "cosine"))) {
     bad("`control$lr_schedule` must be \"constant\" or \"cosine\"")
   }
   traits <- fit$traits

@@ -5,10 +5,14 @@
 # One case: `code` is R source evaluated in the child, where the fixtures below exist.
 # Exactly one of `error` (a regular expression the error message must match) and `ok` (R
 # source evaluated with `value` bound to the result; it must return TRUE) is given.
-# `warning`, if given, is a regular expression that some warning must match.
-cat_case <- function(id, code, error = NULL, ok = NULL, warning = NULL, fresh = FALSE) {
+# `warning`, if given, is a regular expression that some warning must match. With
+# `interrupt` (seconds), the child is sent SIGINT after that time if still busy; the case
+# passes only if the session then still works and predicts as before.
+cat_case <- function(id, code, error = NULL, ok = NULL, warning = NULL, fresh = FALSE,
+                     interrupt = NULL) {
   stopifnot(xor(is.null(error), is.null(ok)))
-  list(id = id, code = code, error = error, ok = ok, warning = warning, fresh = fresh)
+  list(id = id, code = code, error = error, ok = ok, warning = warning,
+       fresh = fresh || !is.null(interrupt), interrupt = interrupt)
 }
 
 # Fixtures of every child session: small data, tiny fits and BYxRM-format file writers.
@@ -94,7 +98,8 @@ catalogue_eval <- function(code, ok) {
       },
       message = function(m) invokeRestart("muffleMessage")
     ),
-    error = function(e) list(ok = FALSE, message = conditionMessage(e))
+    error = function(e) list(ok = FALSE, message = conditionMessage(e)),
+    interrupt = function(i) list(ok = FALSE, message = "interrupted")
   )
   out <- list(ok = res$ok, message = res$message, warnings = warnings, check = NA)
   if (res$ok && !is.null(ok)) {
@@ -146,6 +151,9 @@ run_catalogue <- function(cases, timeout = 120) {
     }
     if (is.null(rs)) rs <- catalogue_session()
     rs$call(catalogue_eval, list(code = cs$code, ok = cs$ok))
+    if (!is.null(cs$interrupt) && rs$poll_process(cs$interrupt * 1000) == "timeout") {
+      rs$interrupt()
+    }
     state <- rs$poll_process(timeout * 1000)
     res <- NULL
     status <- NULL
@@ -160,6 +168,9 @@ run_catalogue <- function(cases, timeout = 120) {
       }
     }
     if (is.null(status)) status <- catalogue_verdict(cs, res)
+    if (status == "pass" && !is.null(cs$interrupt) && !catalogue_still_works(rs, timeout)) {
+      status <- "unusable after interrupt"
+    }
     if (status %in% c("hang", "crash") || cs$fresh) {
       rs$kill()
       rs <- NULL
@@ -169,6 +180,14 @@ run_catalogue <- function(cases, timeout = 120) {
                            stringsAsFactors = FALSE)
   }
   do.call(rbind, out)
+}
+
+# After an interrupt the session must still answer, with the same predictions as before.
+catalogue_still_works <- function(rs, timeout) {
+  rs$call(function() identical(predict(fit, d), pred))
+  if (rs$poll_process(timeout * 1000) != "ready") return(FALSE)
+  r <- tryCatch(rs$read(), error = function(e) NULL)
+  !is.null(r) && identical(r$code, 200L) && isTRUE(r$result)
 }
 
 catalogue_verdict <- function(cs, res) {
