@@ -98,12 +98,19 @@ check_model_genotypes <- function(fit, data, arg = "data") {
   check_gp_data(data, arg)
   present <- intersect(fit$markers$marker, colnames(data$geno))
   g <- data$geno[, present, drop = FALSE]
-  bad <- !is.na(g) & (g < 0 | g >= fit$n_alleles | g != round(g))
+  bad <- bad_codes(g, fit$n_alleles)
   if (any(bad)) {
     report_bad_code(g, bad, sprintf("`%s`: the model takes allele codes 0..%d", arg,
                                     fit$n_alleles - 1L))
   }
   invisible(TRUE)
+}
+
+# Cells that are not allele codes 0..n_alleles - 1 (NA is a missing call).
+bad_codes <- function(g, n_alleles) {
+  bad <- !is.na(g) & (g < 0 | g >= n_alleles)
+  if (is.double(g)) bad <- bad | (!is.na(g) & g != round(g))
+  bad
 }
 
 # Training data and settings as gpatlas() receives them: the control and the data may have
@@ -115,7 +122,7 @@ check_training_data <- function(data, traits, markers, control) {
   y <- data$pheno[, traits, drop = FALSE]
   check_phenotype_values(y, "data")
   g <- data$geno[, markers, drop = FALSE]
-  bad <- !is.na(g) & (g < 0 | g >= data$n_alleles | g != round(g))
+  bad <- bad_codes(g, data$n_alleles)
   if (any(bad)) {
     report_bad_code(g, bad, sprintf("`data`: allele codes must lie in 0..%d", data$n_alleles - 1L))
   }
@@ -135,7 +142,8 @@ check_training_data <- function(data, traits, markers, control) {
 }
 
 # Fold labels of gp_tune(): one non-missing label per individual.
-check_fold_labels <- function(folds, n) {
+check_fold_labels <- function(folds, n, seed = NULL) {
+  check_seed(seed)
   if (is.null(folds) || !is.atomic(folds) || !length(folds)) {
     stop("`folds` must be a number of folds or one fold label per individual.", call. = FALSE)
   }
@@ -349,8 +357,9 @@ check_param_layout <- function(dims, expect, where, bad) {
 
 # ---- settings ---------------------------------------------------------------------------
 
-# Whole-number settings reach the C++ core as 32-bit integers and the seed as a 64-bit
-# one: larger values would wrap or saturate there, so they are refused here.
+# Whole-number settings reach the C++ core as 32-bit integers, and the seeds of the
+# networks also seed R's generator (which takes 32-bit integers) to draw validation sets:
+# larger values would wrap, saturate or fail there, so they are refused here.
 check_control_ranges <- function(ctl) {
   ints <- c("latent_dim", "pheno_hidden", "decoder_hidden", "geno_hidden", "epochs_pheno",
             "epochs_geno", "batch_size", "patience", "lr_drops", "n_seeds", "threads")
@@ -363,13 +372,14 @@ check_control_ranges <- function(ctl) {
   }
   seed <- ctl$seed
   if (!is.numeric(seed) || length(seed) != 1L || !is.finite(seed) || seed < 0 ||
-      seed != round(seed) || seed > 2^53) {
-    stop("`seed` must be a single whole number between 0 and 2^53.", call. = FALSE)
+      seed != round(seed) || seed > .Machine$integer.max) {
+    stop(sprintf("`seed` must be a single whole number between 0 and %d.",
+                 .Machine$integer.max), call. = FALSE)
   }
   last_seed <- seed + 1000 * (ctl$n_seeds - 1)
-  if (last_seed > 2^53) {
-    stop(sprintf("`seed` + 1000 * (`n_seeds` - 1) = %s is beyond 2^53.",
-                 format(last_seed, digits = 17)), call. = FALSE)
+  if (last_seed > .Machine$integer.max) {
+    stop(sprintf("`seed` + 1000 * (`n_seeds` - 1) = %s is beyond %d.",
+                 format(last_seed, digits = 17), .Machine$integer.max), call. = FALSE)
   }
   invisible(ctl)
 }

@@ -238,10 +238,7 @@ gp_kurtosis_test <- function(x, y, n_boot = 2000, conf = 0.95, seed = NULL) {
     stop("`n_boot` must be a single positive whole number.", call. = FALSE)
   }
   stats_check_conf(conf)
-  if (!is.null(seed) &&
-      (!is.numeric(seed) || length(seed) != 1L || !is.finite(seed))) {
-    stop("`seed` must be NULL or a single finite number.", call. = FALSE)
-  }
+  check_seed(seed)
 
   n_x <- length(x)
   n_y <- length(y)
