@@ -109,39 +109,7 @@ read_text_lines <- function(path, what) {
   fail <- function(fmt, ...) {
     stop(sprintf(paste0("%s file '%s' ", fmt), what, path, ...), call. = FALSE)
   }
-  if (dir.exists(path)) fail("is a folder, not a file.")
-  size <- file.size(path)
-  if (is.na(size)) fail("cannot be read.")
-  con <- tryCatch(file(path, "rb"), error = function(e) fail("cannot be opened (%s).",
-                                                            conditionMessage(e)),
-                  warning = function(w) fail("cannot be opened (%s).", conditionMessage(w)))
-  raw <- tryCatch(readBin(con, "raw", size), finally = close(con))
-  if (length(raw) != size) fail("could only be read in part (%d of %.0f bytes).", length(raw), size)
-  if (size >= 2L && raw[1L] == as.raw(0x1f) && raw[2L] == as.raw(0x8b)) {
-    if (size < 18L) fail("is truncated: it is shorter than a gzip header and trailer.")
-    chunks <- list()
-    total <- 0
-    con <- gzfile(path, "rb")
-    tryCatch(withCallingHandlers({
-      repeat {
-        chunk <- readBin(con, "raw", 4194304L)
-        if (!length(chunk)) break
-        chunks[[length(chunks) + 1L]] <- chunk
-        total <- total + length(chunk)
-      }
-    }, warning = function(w) {
-      fail("is truncated or corrupt (%s).", conditionMessage(w))
-    }), error = function(e) {
-      if (grepl(path, conditionMessage(e), fixed = TRUE)) stop(e)
-      fail("is truncated or corrupt (%s).", conditionMessage(e))
-    }, finally = close(con))
-    recorded <- sum(as.numeric(raw[(size - 3L):size]) * 256^(0:3))
-    if (total %% 2^32 != recorded) {
-      fail(paste0("is truncated or corrupt: its gzip trailer records %.0f bytes of text, ",
-                  "but %.0f bytes were decompressed."), recorded, total)
-    }
-    raw <- do.call(c, chunks)
-  }
+  raw <- read_file_bytes(path, what)
   if (!length(raw)) fail("is empty.")
   if (any(raw == as.raw(0L))) fail("is not a text file (it holds NUL bytes).")
   lines <- strsplit(rawToChar(raw), "\n", fixed = TRUE, useBytes = TRUE)[[1L]]
