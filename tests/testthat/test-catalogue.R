@@ -6,10 +6,13 @@ catalogue_report <- function(res) {
   paste(sprintf("%s: %s (%s)", failed$id, failed$status, failed$message), collapse = "\n")
 }
 
+# Cases that need a suggested package run only where it is installed.
 usable_cases <- function(cases) {
-  if (requireNamespace("qtl", quietly = TRUE)) return(cases)
   ids <- vapply(cases, `[[`, character(1), "id")
-  cases[!startsWith(ids, "cross-")]
+  keep <- rep(TRUE, length(ids))
+  if (!requireNamespace("qtl", quietly = TRUE)) keep <- keep & !startsWith(ids, "cross-")
+  if (!requireNamespace("ggplot2", quietly = TRUE)) keep <- keep & !startsWith(ids, "plot-")
+  cases[keep]
 }
 
 test_that("the harness notices crashes, hangs, wrong errors and wrong results", {
