@@ -87,6 +87,8 @@ gp_qtl_baseline <- function(data, traits = NULL,
   method <- match.arg(method)
   traits <- baseline_traits(traits, colnames(data$pheno))
   check_phenotype_values(data$pheno[, traits, drop = FALSE], "data")
+  check_gp_data(data, "data")
+  check_geno_codes(data$geno, data$n_alleles, "data")
   if (!is.numeric(threshold) || length(threshold) != 1L || !is.finite(threshold)) {
     stop("`threshold` must be a single finite number.", call. = FALSE)
   }
@@ -404,6 +406,7 @@ predict.gp_qtl_baseline <- function(object, newdata, ...) {
                  newdata$n_alleles, object$n_alleles), call. = FALSE)
   }
   geno <- newdata$geno[, object$markers, drop = FALSE]
+  check_geno_codes(geno, object$n_alleles, "newdata")
   out <- matrix(NA_real_, nrow(geno), length(object$traits),
                 dimnames = list(newdata$ids, object$traits))
   for (t in object$traits) {

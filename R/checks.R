@@ -113,6 +113,19 @@ bad_codes <- function(g, n_alleles) {
   bad
 }
 
+# Genotype codes of an (possibly edited) matrix against the allelic states of a model.
+check_geno_codes <- function(geno, n_alleles, arg) {
+  if (!(is.numeric(geno) || is.logical(geno))) {
+    stop(sprintf("`%s` must hold numeric allele codes.", arg), call. = FALSE)
+  }
+  bad <- bad_codes(geno, n_alleles)
+  if (any(bad)) {
+    report_bad_code(geno, bad, sprintf("`%s`: allele codes must lie in 0..%d", arg,
+                                       n_alleles - 1L))
+  }
+  invisible(TRUE)
+}
+
 # Training data and settings as gpatlas() receives them: the control and the data may have
 # been edited after they were built.
 check_training_data <- function(data, traits, markers, control) {
