@@ -96,9 +96,9 @@ gp_qtl_baseline <- function(data, traits = NULL,
       max_qtl < 1 || max_qtl != round(max_qtl)) {
     stop("`max_qtl` must be a whole number >= 1.", call. = FALSE)
   }
-  if (!is.numeric(n_perm) || length(n_perm) != 1L || is.na(n_perm) ||
-      n_perm < 0 || n_perm != round(n_perm)) {
-    stop("`n_perm` must be a whole number >= 0.", call. = FALSE)
+  if (!is.numeric(n_perm) || length(n_perm) != 1L || !is.finite(n_perm) ||
+      n_perm < 0 || n_perm != round(n_perm) || n_perm > .Machine$integer.max) {
+    stop("`n_perm` must be a whole number >= 0 (at most 2147483647).", call. = FALSE)
   }
   if (!is.numeric(alpha) || length(alpha) != 1L || is.na(alpha) ||
       alpha <= 0 || alpha >= 1) {

@@ -374,6 +374,13 @@ check_param_layout <- function(dims, expect, where, bad) {
 # networks also seed R's generator (which takes 32-bit integers) to draw validation sets:
 # larger values would wrap, saturate or fail there, so they are refused here.
 check_control_ranges <- function(ctl) {
+  for (nm in names(ctl)) {
+    if (!is.atomic(ctl[[nm]]) || length(ctl[[nm]]) != 1L) {
+      stop(sprintf("`%s` must be a single value, not %s of length %d.", nm,
+                   if (is.atomic(ctl[[nm]])) "a vector" else "a list", length(ctl[[nm]])),
+           call. = FALSE)
+    }
+  }
   ints <- c("latent_dim", "pheno_hidden", "decoder_hidden", "geno_hidden", "epochs_pheno",
             "epochs_geno", "batch_size", "patience", "lr_drops", "n_seeds", "threads")
   for (nm in ints) {
@@ -389,7 +396,8 @@ check_control_ranges <- function(ctl) {
     stop(sprintf("`seed` must be a single whole number between 0 and %d.",
                  .Machine$integer.max), call. = FALSE)
   }
-  last_seed <- seed + 1000 * (ctl$n_seeds - 1)
+  n_seeds <- ctl$n_seeds
+  last_seed <- if (is.numeric(n_seeds) && isTRUE(is.finite(n_seeds))) seed + 1000 * (n_seeds - 1) else seed
   if (last_seed > .Machine$integer.max) {
     stop(sprintf("`seed` + 1000 * (`n_seeds` - 1) = %s is beyond %d.",
                  format(last_seed, digits = 17), .Machine$integer.max), call. = FALSE)

@@ -264,6 +264,9 @@ resolve_ids <- function(ids, pheno_ids, geno_ids, n) {
   if (is.null(ids)) {
     return(pad_names("ind_", n))
   }
+  if (!is.atomic(ids)) {
+    stop("`ids` must be a character vector of individual ids.", call. = FALSE)
+  }
   ids <- as.character(ids)
   if (length(ids) != n) {
     stop(sprintf("`ids` has length %d but the data have %d individuals.",

@@ -163,8 +163,8 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
   given <- given[!vapply(given, is.null, logical(1))]
   ctl <- utils::modifyList(base, given)
   if (is.null(ctl$threads)) ctl$threads <- default_threads()
-  check_control(ctl)
   check_control_ranges(ctl)
+  check_control(ctl)
   ctl$preset <- preset
   structure(ctl, class = "gpatlas_control")
 }
