@@ -89,7 +89,15 @@ check_model_phenotypes <- function(fit, data, arg) {
   y <- data$pheno[, fit$traits, drop = FALSE]
   check_phenotype_values(y, arg)
   scaled <- sweep(sweep(y, 2L, fit$scaling$center, "-"), 2L, fit$scaling$scale, "/")
-  check_phenotype_values(scaled, paste0(arg, "` on the model's scale, `", arg))
+  big <- !is.na(scaled) & !(abs(scaled) <= float32_max)
+  if (any(big)) {
+    k <- which(big)[1L]
+    stop(sprintf(
+      paste0("`%s`: trait '%s' of individual '%s' is %s on the model's standardized scale, ",
+             "beyond the single-precision range of the model."),
+      arg, cell_col(scaled, k), cell_row(scaled, k), format(scaled[k], digits = 6)
+    ), call. = FALSE)
+  }
   invisible(TRUE)
 }
 

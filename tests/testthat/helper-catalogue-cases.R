@@ -351,6 +351,8 @@ catalogue_cases <- function() {
       error = "`newdata` must be finite.*is NaN"),
     k("predict-pheno-huge", "x <- d; x$pheno[1, 1] <- 1e300; predict(fit, x, from = 'phenotype')",
       error = "`newdata`.*single-precision"),
+    k("predict-pheno-huge-scaled", "f <- fit; f$scaling$scale[1] <- 1e-30; x <- d; x$pheno[1, 1] <- 1e10; predict(f, x, from = 'phenotype')",
+      error = "`newdata`: trait 'phen_01' of individual 'ind_0001' is .* on the model's standardized scale"),
     k("predict-pheno-na-ok", "x <- d; x$pheno[1, 1] <- NA; predict(fit, x, from = 'phenotype')",
       ok = "all(is.finite(value))"),
     k("predict-geno-inf-pheno-ok", "x <- d; x$pheno[1, 1] <- Inf; predict(fit, x)",
