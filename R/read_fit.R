@@ -35,13 +35,36 @@ read_file_bytes <- function(path, what) {
       fail("is truncated or corrupt (%s).", conditionMessage(e))
     }, finally = close(con))
     recorded <- sum(as.numeric(raw[(size - 3L):size]) * 256^(0:3))
-    if (total %% 2^32 != recorded) {
+    if (total %% 2^32 != recorded && !gzip_members_match(raw, total)) {
       fail(paste0("is truncated or corrupt: its gzip trailer records %.0f bytes of content, ",
                   "but %.0f bytes were decompressed."), recorded, total)
     }
     raw <- if (length(chunks)) do.call(c, chunks) else raw(0)
   }
   raw
+}
+
+# A file of several gzip members (concatenated files, bgzip) records the length of each
+# member in its own trailer, just before the next member's header. Accepts the file when
+# the lengths recorded before some of the member headers found in it, plus the last one,
+# add up to what was decompressed (a header-like byte sequence can also occur inside
+# compressed data, hence the subsets; with many members, all headers are taken as real).
+gzip_members_match <- function(raw, total) {
+  size <- length(raw)
+  hits <- grepRaw(as.raw(c(0x1f, 0x8b, 0x08)), raw, fixed = TRUE, all = TRUE)
+  hits <- hits[hits > 18L & hits <= size - 18L]
+  if (!length(hits)) return(FALSE)
+  isize <- function(end) sum(as.numeric(raw[(end - 3L):end]) * 256^(0:3))
+  before <- vapply(hits - 1L, isize, numeric(1))
+  last <- isize(size)
+  target <- total %% 2^32
+  if ((sum(before) + last) %% 2^32 == target) return(TRUE)
+  if (length(hits) > 12L) return(FALSE)
+  for (m in seq_len(2^length(hits) - 1L)) {
+    pick <- bitwAnd(m, 2^(seq_along(hits) - 1L)) > 0
+    if ((sum(before[pick]) + last) %% 2^32 == target) return(TRUE)
+  }
+  FALSE
 }
 
 #' Read a saved G-P Atlas fit, checking the file first
