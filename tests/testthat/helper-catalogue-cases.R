@@ -641,8 +641,6 @@ catalogue_cases <- function() {
     # ---- threads ------------------------------------------------------------------------------
     k("threads-ctl-3e9", "gpatlas_control(threads = 3e9)", error = "`threads` = 3e\\+09 is beyond"),
     k("threads-ctl-zero", "gpatlas_control(threads = 0)", error = "`threads` must be a positive whole number"),
-    k("threads-vida-3000", "m <- matrix(rexp(400), 20); gp_vida(m, threads = 3000, verbose = FALSE)",
-      ok = "nrow(value$scores) == 20L", fresh = TRUE),
     k("threads-fit-edited", "f <- fit; f$control$threads <- 1e5; predict(f, d)",
       error = "`control\\$threads` = 1e\\+05 is implausible"),
 
