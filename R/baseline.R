@@ -86,6 +86,9 @@ gp_qtl_baseline <- function(data, traits = NULL,
   }
   method <- match.arg(method)
   traits <- baseline_traits(traits, colnames(data$pheno))
+  check_phenotype_values(data$pheno[, traits, drop = FALSE], "data")
+  check_gp_data(data, "data")
+  check_geno_codes(data$geno, data$n_alleles, "data")
   if (!is.numeric(threshold) || length(threshold) != 1L || !is.finite(threshold)) {
     stop("`threshold` must be a single finite number.", call. = FALSE)
   }
@@ -93,9 +96,9 @@ gp_qtl_baseline <- function(data, traits = NULL,
       max_qtl < 1 || max_qtl != round(max_qtl)) {
     stop("`max_qtl` must be a whole number >= 1.", call. = FALSE)
   }
-  if (!is.numeric(n_perm) || length(n_perm) != 1L || is.na(n_perm) ||
-      n_perm < 0 || n_perm != round(n_perm)) {
-    stop("`n_perm` must be a whole number >= 0.", call. = FALSE)
+  if (!is.numeric(n_perm) || length(n_perm) != 1L || !is.finite(n_perm) ||
+      n_perm < 0 || n_perm != round(n_perm) || n_perm > .Machine$integer.max) {
+    stop("`n_perm` must be a whole number >= 0 (at most 2147483647).", call. = FALSE)
   }
   if (!is.numeric(alpha) || length(alpha) != 1L || is.na(alpha) ||
       alpha <= 0 || alpha >= 1) {
@@ -403,6 +406,7 @@ predict.gp_qtl_baseline <- function(object, newdata, ...) {
                  newdata$n_alleles, object$n_alleles), call. = FALSE)
   }
   geno <- newdata$geno[, object$markers, drop = FALSE]
+  check_geno_codes(geno, object$n_alleles, "newdata")
   out <- matrix(NA_real_, nrow(geno), length(object$traits),
                 dimnames = list(newdata$ids, object$traits))
   for (t in object$traits) {

@@ -12,10 +12,16 @@
 #' because silently reordering one of them would pair genotypes with the wrong
 #' phenotypes.
 #'
+#' Phenotypes must be finite: `Inf`, `-Inf` and `NaN` are errors naming the
+#' trait and the individual (a single such value would turn every prediction of
+#' the model into `NaN`), as are values beyond the single-precision range of the
+#' networks (magnitude above about 3.4e38). Allele codes must be whole numbers
+#' in `0..253`; codes beyond R's integer range are errors, not missing calls.
+#'
 #' @param phenotypes Numeric matrix or data frame of numeric columns, one row
 #'   per individual and one column per trait. A numeric vector becomes a single
 #'   trait. `NA` marks a missing measurement; every trait needs at least one
-#'   observed value.
+#'   observed value. Other values must be finite (see Details).
 #' @param genotypes Matrix of whole-number allele codes `0, ..., n_alleles - 1`,
 #'   one row per individual and one column per marker; `NA` marks a missing
 #'   call. Letter-coded tables go through [as_gp_data()].
@@ -81,6 +87,7 @@ gp_data <- function(phenotypes, genotypes, markers = NULL, n_alleles = NULL,
 
   dimnames(pheno) <- list(ids, colnames(pheno))
   dimnames(geno) <- list(ids, markers$marker)
+  check_phenotype_values(pheno)
   new_gp_data(pheno, geno, n_alleles, markers, ids)
 }
 
@@ -122,7 +129,7 @@ phenotype_matrix <- function(phenotypes) {
     rn <- df_rownames(phenotypes)
     pheno <- matrix(
       as.double(unlist(phenotypes, use.names = FALSE)),
-      nrow = nrow(phenotypes),
+      nrow = nrow(phenotypes), ncol = ncol(phenotypes),
       dimnames = list(rn, names(phenotypes))
     )
   } else if (is.null(dim(phenotypes))) {
@@ -167,8 +174,8 @@ genotype_matrix <- function(genotypes) {
       ), call. = FALSE)
     }
     genotypes <- matrix(
-      unlist(genotypes, use.names = FALSE),
-      nrow = nrow(genotypes),
+      if (nrow(genotypes)) unlist(genotypes, use.names = FALSE) else logical(0),
+      nrow = nrow(genotypes), ncol = ncol(genotypes),
       dimnames = list(df_rownames(genotypes), names(genotypes))
     )
   } else if (is.null(dim(genotypes)) && is.atomic(genotypes)) {
@@ -197,6 +204,7 @@ genotype_matrix <- function(genotypes) {
       report_bad_code(genotypes, infinite, "Allele codes must be finite")
     }
   }
+  check_code_range(genotypes)
   if (!is.integer(genotypes)) {
     storage.mode(genotypes) <- "integer"
   }
@@ -255,6 +263,9 @@ resolve_ids <- function(ids, pheno_ids, geno_ids, n) {
   }
   if (is.null(ids)) {
     return(pad_names("ind_", n))
+  }
+  if (!is.atomic(ids)) {
+    stop("`ids` must be a character vector of individual ids.", call. = FALSE)
   }
   ids <- as.character(ids)
   if (length(ids) != n) {
@@ -325,11 +336,15 @@ resolve_markers <- function(markers, geno_names, n_markers) {
 resolve_n_alleles <- function(n_alleles, geno) {
   if (is.null(n_alleles)) {
     top <- suppressWarnings(max(geno, na.rm = TRUE))
+    if (is.finite(top) && top > 253) {
+      report_bad_code(geno, !is.na(geno) & geno > 253L,
+                      "Allele codes must lie in 0..253 (at most 254 allelic states)")
+    }
     return(max(2L, if (is.finite(top)) as.integer(top) + 1L else 2L))
   }
   if (!is.numeric(n_alleles) || length(n_alleles) != 1L || is.na(n_alleles) ||
-      n_alleles != round(n_alleles) || n_alleles < 2) {
-    stop("`n_alleles` must be a single whole number >= 2.", call. = FALSE)
+      n_alleles != round(n_alleles) || n_alleles < 2 || n_alleles > 254) {
+    stop("`n_alleles` must be a single whole number between 2 and 254.", call. = FALSE)
   }
   as.integer(n_alleles)
 }
@@ -361,7 +376,9 @@ check_allele_codes <- function(geno, marker_names, n_alleles) {
 #' * **numbers**: allele codes or dosages such as 0/1 (two states) or 0/1/2
 #'   (three states); `n_alleles` defaults to the largest code plus one.
 #'
-#' `NA`, `"-"` and `""` mark missing calls.
+#' `NA`, `"-"` and `""` mark missing calls. A table that mixes numbers and
+#' letters is an error naming the first odd cell, since coding it either way
+#' would silently change some calls.
 #'
 #' @param x Object to convert: a genotype matrix or data frame, or a `gp_data`
 #'   (returned unchanged).
@@ -439,7 +456,8 @@ as_gp_data.data.frame <- function(x, phenotypes, markers = NULL,
   if (is.null(values)) {
     values <- logical(0)
   }
-  m <- matrix(values, nrow = nrow(x),
+  if (!nrow(x)) values <- logical(0)
+  m <- matrix(values, nrow = nrow(x), ncol = ncol(x),
               dimnames = list(df_rownames(x), names(x)))
   as_gp_data.matrix(m, phenotypes, markers = markers, alleles = alleles,
                     n_alleles = n_alleles, ids = ids, ...)
@@ -462,6 +480,15 @@ code_genotypes <- function(x, alleles = NULL) {
 
   # Numbers read as text (e.g. from a character-typed file) keep their codes.
   as_num <- suppressWarnings(as.numeric(observed))
+  if (length(observed) && anyNA(as_num) && !all(is.na(as_num))) {
+    # Letters among numbers (or numbers among letters) mean a damaged or mixed table: coding
+    # them as letters would turn the number codes into arbitrary allele codes.
+    numeric_cell <- !is.na(suppressWarnings(as.numeric(vals)))
+    letter_cell <- !is.na(vals) & !numeric_cell
+    odd <- if (sum(letter_cell) <= sum(numeric_cell)) letter_cell else numeric_cell
+    report_bad_code(vals, odd, "Genotype table mixes numeric codes and letters",
+                    if (is.null(colnames(x))) as.character(seq_len(ncol(x))) else colnames(x))
+  }
   if (length(observed) && !anyNA(as_num)) {
     num <- suppressWarnings(as.numeric(vals))
     dim(num) <- dim(x)

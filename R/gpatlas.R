@@ -163,6 +163,7 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
   given <- given[!vapply(given, is.null, logical(1))]
   ctl <- utils::modifyList(base, given)
   if (is.null(ctl$threads)) ctl$threads <- default_threads()
+  check_control_ranges(ctl)
   check_control(ctl)
   ctl$preset <- preset
   structure(ctl, class = "gpatlas_control")
@@ -277,6 +278,7 @@ gpatlas <- function(formula, data, control = gpatlas_control()) {
   }
   traits <- formula_names(formula[[2L]], colnames(data$pheno), "trait")
   markers <- formula_names(formula[[3L]], colnames(data$geno), "marker", data$markers)
+  check_training_data(data, traits, markers, control)
   n <- nrow(data$pheno)
   if (n < control$batch_size) {
     stop(sprintf("the data have %d individuals, fewer than one batch (batch_size = %d)",
@@ -499,6 +501,7 @@ predict.gpatlas <- function(object, newdata, from = c("genotype", "phenotype"),
                             type = c("phenotype", "latent"), ...) {
   from <- match.arg(from)
   type <- match.arg(type)
+  check_fit(object, need_geno = from == "genotype", arg = "object")
   if (missing(newdata)) stop("`newdata` is required", call. = FALSE)
   if (!inherits(newdata, "gp_data")) newdata <- as_gp_data(newdata)
   ctl <- unclass(object$control)

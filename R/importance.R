@@ -62,6 +62,7 @@ gp_importance <- function(fit, data, from = c("genotype", "phenotype"),
   from <- match.arg(from)
   statistic <- match.arg(statistic)
   if (!inherits(fit, "gpatlas")) stop("`fit` must be a gpatlas fit", call. = FALSE)
+  check_fit(fit, need_geno = from == "genotype")
   if (missing(data)) stop("`data` is required (normally the test set)", call. = FALSE)
   if (!inherits(data, "gp_data")) data <- as_gp_data(data)
   ctl <- unclass(fit$control)
@@ -111,6 +112,7 @@ gp_importance <- function(fit, data, from = c("genotype", "phenotype"),
 
 # Genotype codes of `data` for the markers of `fit`, with clear errors when they do not fit.
 model_genotypes <- function(fit, data) {
+  check_model_genotypes(fit, data)
   missing_markers <- setdiff(fit$markers$marker, colnames(data$geno))
   if (length(missing_markers)) {
     stop(sprintf("`data` lacks %d marker(s) of the model, e.g. %s", length(missing_markers),
@@ -127,6 +129,7 @@ model_genotypes <- function(fit, data) {
 
 # Phenotypes of `data` for the traits of `fit`, on the model's (standardized) scale.
 model_phenotypes <- function(fit, data, arg) {
+  check_model_phenotypes(fit, data, arg)
   missing_traits <- setdiff(fit$traits, colnames(data$pheno))
   if (length(missing_traits)) {
     stop(sprintf("`%s` lacks trait(s) of the model: %s", arg,

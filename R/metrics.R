@@ -205,6 +205,12 @@ as_metric_matrix <- function(x, what) {
     stop(sprintf("`%s` must be a numeric matrix.", what), call. = FALSE)
   }
   storage.mode(x) <- "double"
+  infinite <- !is.finite(x) & !(is.na(x) & !is.nan(x))
+  if (any(infinite)) {
+    k <- which(infinite)[1L]
+    stop(sprintf("`%s` must be finite (NA marks a missing value): trait '%s' of individual '%s' is %s.",
+                 what, cell_col(x, k), cell_row(x, k), format(x[k])), call. = FALSE)
+  }
   x
 }
 

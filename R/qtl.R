@@ -55,6 +55,11 @@ need_qtl <- function() {
 #'   trait columns.
 #' @param x_chr `"drop"` (default) to leave out X-chromosome markers, or
 #'   `"keep"` to keep them (see Details).
+#' @param chr Optional chromosome names (or numbers) to keep, e.g. `c(1, 4)`;
+#'   `NULL` keeps all. This does what `subset(x, chr = ...)` does in R/qtl,
+#'   without needing R/qtl's `subset()` method, which is only available once
+#'   the qtl namespace is loaded (`library(qtl)`; `qtl::subset.cross` is not
+#'   exported).
 #' @param ... Unused.
 #'
 #' @return A `gp_data` object; see [gp_data()] for its elements. Its
@@ -70,9 +75,26 @@ need_qtl <- function() {
 #'   print(table(d$geno, useNA = "ifany"))
 #' }
 #' @exportS3Method as_gp_data cross
-as_gp_data.cross <- function(x, phenotypes = NULL, x_chr = c("drop", "keep"), ...) {
+as_gp_data.cross <- function(x, phenotypes = NULL, x_chr = c("drop", "keep"), chr = NULL,
+                             ...) {
   need_qtl()
   x_chr <- match.arg(x_chr)
+  if (!is.list(x) || !is.list(x$geno) || !is.data.frame(x$pheno)) {
+    stop("`x` is not a valid R/qtl cross: it needs `geno` (a list) and `pheno` (a data frame).",
+         call. = FALSE)
+  }
+  if (!is.null(chr)) {
+    if (!(is.character(chr) || is.numeric(chr)) || !length(chr) || anyNA(chr)) {
+      stop("`chr` must name chromosomes of the cross, e.g. chr = c(1, 4).", call. = FALSE)
+    }
+    unknown <- setdiff(as.character(chr), names(x$geno))
+    if (length(unknown)) {
+      stop(sprintf("Unknown chromosome%s in `chr`: %s (the cross has %s).",
+                   if (length(unknown) > 1L) "s" else "", paste(unknown, collapse = ", "),
+                   paste(names(x$geno), collapse = ", ")), call. = FALSE)
+    }
+    x$geno <- x$geno[names(x$geno) %in% as.character(chr)]
+  }
   type <- class(x)[1L]
   if (!type %in% names(qtl_cross_states)) {
     stop(sprintf(
@@ -211,7 +233,7 @@ qtl_cross_pheno <- function(pheno, phenotypes, id_col = NULL) {
 #' @examples
 #' if (requireNamespace("qtl", quietly = TRUE)) {
 #'   data(hyper, package = "qtl")
-#'   d <- as_gp_data(subset(hyper, chr = c(1, 4)))
+#'   d <- as_gp_data(hyper, chr = c(1, 4))
 #'   fit <- gpatlas(. ~ ., d, gpatlas_control(epochs_pheno = 3, epochs_geno = 3,
 #'                  geno_hidden = 16, pheno_hidden = 8, decoder_hidden = 8,
 #'                  latent_dim = 2, verbose = FALSE))

@@ -71,6 +71,11 @@ check_seed <- function(seed) {
       (!is.numeric(seed) || length(seed) != 1L || !is.finite(seed))) {
     stop("`seed` must be NULL or a single finite number.", call. = FALSE)
   }
+  if (!is.null(seed) && abs(seed) > .Machine$integer.max) {
+    stop(sprintf(paste0("`seed` must be NULL or a single finite number within R's ",
+                        "integer range (at most %d in size)."), .Machine$integer.max),
+         call. = FALSE)
+  }
   invisible(seed)
 }
 

@@ -233,15 +233,13 @@ stats_check_kurtosis_sample <- function(x, arg) {
 gp_kurtosis_test <- function(x, y, n_boot = 2000, conf = 0.95, seed = NULL) {
   stats_check_kurtosis_sample(x, "x")
   stats_check_kurtosis_sample(y, "y")
-  if (!is.numeric(n_boot) || length(n_boot) != 1L || is.na(n_boot) ||
-      n_boot < 1 || n_boot != round(n_boot)) {
-    stop("`n_boot` must be a single positive whole number.", call. = FALSE)
+  if (!is.numeric(n_boot) || length(n_boot) != 1L || !is.finite(n_boot) ||
+      n_boot < 1 || n_boot != round(n_boot) || n_boot > .Machine$integer.max) {
+    stop("`n_boot` must be a single positive whole number (at most 2147483647).",
+         call. = FALSE)
   }
   stats_check_conf(conf)
-  if (!is.null(seed) &&
-      (!is.numeric(seed) || length(seed) != 1L || !is.finite(seed))) {
-    stop("`seed` must be NULL or a single finite number.", call. = FALSE)
-  }
+  check_seed(seed)
 
   n_x <- length(x)
   n_y <- length(y)

@@ -67,6 +67,7 @@ gp_tune <- function(formula, data, grid, folds = 5L, control = gpatlas_control()
   if (missing(formula) || is.null(formula)) formula <- . ~ .
   grid <- tune_grid(grid)
   n <- nrow(data$pheno)
+  check_fold_labels(folds, n, seed)
   fold_id <- tune_folds(folds, n, seed)
   fold_labels <- unique(fold_id)
   # Checks every setting before any fit runs, so a typo fails at once.

@@ -282,6 +282,12 @@ vida_input <- function(importance) {
   if (inherits(importance, "gp_importance")) {
     mat <- importance$matrix
     features <- importance$features
+    if (!is.matrix(mat) || !(is.numeric(mat) || is.logical(mat)) || !is.data.frame(features) ||
+        nrow(features) != ncol(mat) || !all(c("feature", "marker", "allele", "chr", "pos") %in%
+                                              names(features))) {
+      stop("`importance` is not a valid gp_importance object: its `matrix` and `features` ",
+           "do not match", call. = FALSE)
+    }
   } else if (is.matrix(importance) && (is.numeric(importance) || is.logical(importance))) {
     mat <- importance
     names <- colnames(mat)

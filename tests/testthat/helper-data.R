@@ -5,8 +5,7 @@
 byxrm_dir <- function() {
   candidates <- c(
     Sys.getenv("GPATLAS_BYXRM_DIR", unset = ""),
-    file.path("..", "..", "..", "shared", "data", "byxrm"),
-    "/work/shared/data/byxrm"
+    file.path("..", "..", "..", "shared", "data", "byxrm")
   )
   for (dir in candidates[nzchar(candidates)]) {
     files <- file.path(dir, c("BYxRM_GenoData.txt.gz", "BYxRM_PhenoData.txt.gz"))

