@@ -1,11 +1,13 @@
 # Demo: fit G-P Atlas to the publication's simulated data, print held-out metrics and draw
 # predicted vs observed (the publication's Figure 2 layout), the importance ROC against the
 # truth, and the loss curves.
-# Run with `make demo` (or Rscript inst/scripts/demo.R after installing the package). The plot
-# goes to tempdir() unless a file is given: Rscript inst/scripts/demo.R build/demo.png
+# Run with `make demo` (the plot goes to build/gpatlas-demo.png), or after installing the
+# package: Rscript inst/scripts/demo.R [plot.png] (without a file name the plot goes to the
+# system's temporary directory; the path is printed).
 suppressPackageStartupMessages(library(gpatlas))
 args <- commandArgs(trailingOnly = TRUE)
-out <- if (length(args) >= 1) args[1] else file.path(tempdir(), "gpatlas-demo.png")
+# R removes its own tempdir() on exit, so the default goes to the directory that holds it.
+out <- if (length(args) >= 1) args[1] else file.path(dirname(tempdir()), "gpatlas-demo.png")
 
 # The publication's data: 600 individuals, 3,000 loci with 3 alleles, 30 traits; the truth
 # (which alleles carry weight in which trait) comes with it. Its split: 1-480 train, 481-600 test.
