@@ -14,7 +14,8 @@ out <- if (length(args) >= 1) args[1] else file.path(dirname(tempdir()), "gpatla
 print(gpatlas_sim)
 parts <- gp_split(gpatlas_sim, prop = 0.8, method = "sequential")
 
-ctl <- gpatlas_control(threads = 2, seed = 1, verbose = TRUE)
+# The networks are small: one thread is fastest (several threads only wait on each other).
+ctl <- gpatlas_control(threads = 1, seed = 1, verbose = TRUE)
 fit <- gpatlas(. ~ ., data = parts$train, control = ctl)
 print(fit)
 
