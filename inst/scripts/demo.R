@@ -45,8 +45,9 @@ if (requireNamespace("ggplot2", quietly = TRUE)) {
   both$route <- factor(both$route, levels = c("phenotype -> phenotype", "genotype -> phenotype"))
   r <- tapply(seq_len(nrow(both)), both$route,
               function(i) stats::cor(both$observed[i], both$predicted[i]))
+  med <- c(median(pp$per_phenotype$pearson_r), median(gp$per_phenotype$pearson_r))
   lab <- data.frame(route = factor(names(r), levels = levels(both$route)),
-                    text = sprintf("r = %.2f (all traits)", r))
+                    text = sprintf("r = %.2f pooled, median per trait %.2f", r, med))
   fig2 <- ggplot2::ggplot(both, ggplot2::aes(observed, predicted)) +
     ggplot2::geom_point(alpha = 0.15, size = 0.6, colour = "steelblue4") +
     ggplot2::geom_abline(slope = 1, intercept = 0, colour = "firebrick", linetype = "dashed") +

@@ -34,6 +34,7 @@ architecture_stats <- function(d) {
     loci_per_trait = mean(colSums(held)),
     loci = sum(per_locus > 0),
     shared_share = sum(per_locus > 1) / sum(per_locus > 0),
+    traits_sharing = mean(colSums(held[per_locus > 1, , drop = FALSE]) > 0),
     pairs_per_trait = nrow(d$truth$interactions) / ncol(d$pheno),
     live_share = mean(d$truth$interactions$live))
 }
@@ -215,7 +216,9 @@ test_that("the default generator matches the statistics of the publication's dat
   within("loci", 0.10)
   within("pairs_per_trait", 0.10)
   expect_true(all(sims["loci_per_trait", ] == 10))
+  # about 42% of the weighted loci are in more than one trait; nearly every trait shares one
   expect_lt(abs(avg[["shared_share"]] - ref[["shared_share"]]), 0.10)
+  expect_lt(abs(avg[["traits_sharing"]] - ref[["traits_sharing"]]), 0.10)
   # about one pair in a hundred is live, in both
   expect_lt(avg[["live_share"]], 0.05)
   expect_lt(ref[["live_share"]], 0.05)
