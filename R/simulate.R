@@ -122,7 +122,7 @@ gp_simulate <- function(n = 600, n_loci = 3000, n_alleles = 3,
                  n_causal, n_loci), call. = FALSE)
   }
   if (as.double(n) * n_loci > .Machine$integer.max) {
-    stop(sprintf("`n` x `n_loci` (%.0f) exceeds the largest matrix R can index (%d).",
+    stop(sprintf("`n` x `n_loci` (%.0f) exceeds the %d genotype calls gp_simulate() can draw.",
                  as.double(n) * n_loci, .Machine$integer.max), call. = FALSE)
   }
   check_probability(p_pleio, "p_pleio")

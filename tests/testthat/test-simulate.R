@@ -245,7 +245,7 @@ test_that("the shipped publication data carry a truth that reproduces their phen
 test_that("gp_simulate checks its arguments", {
   expect_error(gp_simulate(n = 0), "`n` must be")
   expect_error(gp_simulate(n = 1e12), "`n` .* exceeds the largest integer")
-  expect_error(gp_simulate(n = 1e6, n_loci = 1e4), "exceeds the largest matrix")
+  expect_error(gp_simulate(n = 1e6, n_loci = 1e4), "exceeds the .* genotype calls")
   expect_error(gp_simulate(n_loci = Inf), "`n_loci` must be")
   expect_error(gp_simulate(n_alleles = 1), "`n_alleles` must be .* >= 2")
   expect_error(gp_simulate(n_loci = 5, n_causal = 6), "cannot exceed")
