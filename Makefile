@@ -27,8 +27,10 @@ docs:
 install: deps
 	flock /tmp/gpatlas-install.lock env MAKEFLAGS=-j$(JOBS) $(R) CMD INSTALL --no-test-load .
 
+# The plot goes to build/ (ignored by git), never into the repository root.
 demo: install
-	$(RSCRIPT) inst/scripts/demo.R
+	mkdir -p build
+	$(RSCRIPT) inst/scripts/demo.R build/gpatlas-demo.png
 
 test: install test-r test-cpp
 

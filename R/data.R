@@ -657,9 +657,11 @@ print.gp_data <- function(x, ...) {
               format_percent(mean(is.na(x$pheno))),
               format_percent(mean(is.na(x$geno)))))
   if (!is.null(x$truth)) {
-    n_pairs <- if (is.null(x$truth$interactions)) 0L else nrow(x$truth$interactions)
-    cat(sprintf("  truth:   simulated; %d causal loci, %d interacting pairs\n",
-                length(x$truth$causal_loci), n_pairs))
+    ia <- x$truth$interactions
+    n_pairs <- if (is.null(ia)) 0L else nrow(ia)
+    n_live <- if (is.null(ia$live)) n_pairs else sum(ia$live)
+    cat(sprintf("  truth:   simulated; %d causal loci, %d interacting pairs (%d live)\n",
+                length(x$truth$causal_loci), n_pairs, n_live))
   }
   invisible(x)
 }

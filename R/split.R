@@ -66,10 +66,13 @@ gp_split <- function(data, prop = 0.8, method = c("random", "sequential"),
   )
 }
 
+# set.seed() takes integers only: a seed beyond the integer range would become NA with a warning.
 check_seed <- function(seed) {
   if (!is.null(seed) &&
-      (!is.numeric(seed) || length(seed) != 1L || !is.finite(seed))) {
-    stop("`seed` must be NULL or a single finite number.", call. = FALSE)
+      (!is.numeric(seed) || length(seed) != 1L || !is.finite(seed) ||
+       abs(seed) > .Machine$integer.max)) {
+    stop(sprintf("`seed` must be NULL or a single finite number within +-%d.",
+                 .Machine$integer.max), call. = FALSE)
   }
   if (!is.null(seed) && abs(seed) > .Machine$integer.max) {
     stop(sprintf(paste0("`seed` must be NULL or a single finite number within R's ",

@@ -155,7 +155,7 @@ gp_vida <- function(importance, z_threshold = 2, clumpiness_percentile = 5,
 #'   (`NA` = unknown, left out), or the interacting features as column
 #'   indices or feature names (all others then count as non-interacting).
 #'   For data from [gp_simulate()] and a model fitted on all its markers:
-#'   `ia <- sim$truth$interactions; mk <- colnames(sim$geno)`, then
+#'   `ia <- sim$truth$interactions; ia <- ia[ia$live, ]; mk <- colnames(sim$geno)`, then
 #'   `truth = c(paste0(mk[ia$locus1], ":", ia$allele), paste0(mk[ia$locus2], ":", ia$allele))`.
 #' @param z_thresholds,percentiles Values of `z_threshold` and
 #'   `clumpiness_percentile` to try.
