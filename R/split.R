@@ -71,10 +71,6 @@ check_seed <- function(seed) {
   if (!is.null(seed) &&
       (!is.numeric(seed) || length(seed) != 1L || !is.finite(seed) ||
        abs(seed) > .Machine$integer.max)) {
-    stop(sprintf("`seed` must be NULL or a single finite number within +-%d.",
-                 .Machine$integer.max), call. = FALSE)
-  }
-  if (!is.null(seed) && abs(seed) > .Machine$integer.max) {
     stop(sprintf(paste0("`seed` must be NULL or a single finite number within R's ",
                         "integer range (at most %d in size)."), .Machine$integer.max),
          call. = FALSE)
