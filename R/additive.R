@@ -34,7 +34,7 @@ additive_fit <- function(y, geno, n_alleles, nfolds = 5L, nlambda = 50L, patienc
   yy <- y
   storage.mode(yy) <- "double"
   res <- cpp_lasso_cv(X, yy, as.integer(folds - 1L), as.integer(nfolds), as.integer(nlambda),
-                      0.01, as.integer(patience), 1e-7, as.integer(threads))
+                      0.01, as.integer(patience), 1e-5, as.integer(threads))
   coef <- matrix(0, L * A, m)
   intercept <- numeric(m)
   for (t in seq_len(m)) {

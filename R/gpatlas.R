@@ -353,7 +353,8 @@ gpatlas <- function(formula, data, control = gpatlas_control()) {
   if (isTRUE(control$additive)) {
     if (isTRUE(control$verbose)) message("additive path: lasso per trait")
     secs <- system.time(additive <- additive_fit(
-      y_std, geno, data$n_alleles, nfolds = control$additive_folds, seed = control$seed))
+      y_std, geno, data$n_alleles, nfolds = control$additive_folds, seed = control$seed,
+      threads = control$threads))
     additive$seconds <- secs[["elapsed"]]
     resid <- y_std - additive$oof
     rs <- apply(resid, 2L, stats::sd, na.rm = TRUE)

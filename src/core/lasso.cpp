@@ -33,8 +33,13 @@ struct Standardized {
       sd[j] = s > 1e-10 * std::max(1.0, std::fabs(mu)) ? s : 0.0;
       for (int i = 0; i < n; ++i) c[i] = sd[j] > 0 ? (c[i] - mu) / sd[j] : 0.0;
     }
+    xf.assign(x.begin(), x.end());
   }
   const double* col(int j) const { return x.data() + size_t(j) * n; }
+  // Single-precision copy for the coordinate sweeps, which stream the strong set's columns
+  // from memory: half the traffic; sums and coefficients stay in double.
+  std::vector<float> xf;
+  const float* colf(int j) const { return xf.data() + size_t(j) * n; }
 };
 
 double soft(double z, double t) { return z > t ? z - t : (z < -t ? z + t : 0.0); }
@@ -100,12 +105,12 @@ struct Fit {
     for (int j : cols) {
       const double vj = curvature(X, j);
       if (vj <= 0) continue;
-      const double* c = X.col(j);
+      const float* c = X.colf(j);
       const double* mk = mask.data();
       double* pr = r.data();
       double gj = 0;
 #pragma omp simd reduction(+ : gj)
-      for (int i = 0; i < n; ++i) gj += c[i] * pr[i];
+      for (int i = 0; i < n; ++i) gj += static_cast<double>(c[i]) * pr[i];
       gj /= n_obs;
       const double old = beta[j];
       const double b = soft(gj + vj * old, lambda) / vj;
@@ -113,7 +118,7 @@ struct Fit {
       const double d = b - old;
       beta[j] = b;
 #pragma omp simd
-      for (int i = 0; i < n; ++i) pr[i] -= mk[i] * c[i] * d;
+      for (int i = 0; i < n; ++i) pr[i] -= mk[i] * static_cast<double>(c[i]) * d;
       maxd = std::max(maxd, vj * d * d);
     }
     double s = 0;

@@ -21,7 +21,7 @@ struct LassoSettings {
   int nlambda = 50;
   double lambda_min_ratio = 0.01;
   int patience = 10;
-  double tol = 1e-7;    // coordinate descent stops when max_j v_j (delta b_j)^2 < tol * var(y)
+  double tol = 1e-5;    // coordinate descent stops when max_j v_j (delta b_j)^2 < tol * var(y)
   int max_sweeps = 10000;
   int threads = 1;
 };

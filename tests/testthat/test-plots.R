@@ -82,9 +82,12 @@ test_that("genome plot places loci and QTL intervals", {
   expect_equal(b$layout$panel_params[[1]]$x$get_labels(), c("I", "II", "III"))
   expect_plot(ggplot2::autoplot(imp, log_y = TRUE))
 
-  expect_named(as.data.frame(f$imp), c("marker", "chr", "pos", "importance", "allele", "rank"))
+  # The default model reports its additive and network parts next to the total.
+  parts <- c("importance_additive", "importance_network")
+  expect_named(as.data.frame(f$imp),
+               c("marker", "chr", "pos", "importance", "allele", "rank", parts))
   expect_named(as.data.frame(f$imp, what = "features"),
-               c("feature", "marker", "allele", "chr", "pos", "importance"))
+               c("feature", "marker", "allele", "chr", "pos", "importance", parts))
 })
 
 test_that("ROC, kurtosis and Q-Q plots", {
