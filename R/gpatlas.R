@@ -23,7 +23,7 @@
 #'   predictions), 10% of the training individuals held out for early stopping
 #'   (patience 20, at most 100/200 epochs; where a stage would stop, it goes
 #'   back to its best epoch once and goes on at a tenth of the learning rate),
-#'   four networks averaged, and their
+#'   two networks averaged (four before the additive path; with it, two keep the fit fast), and their
 #'   genotype predictions recalibrated on their validation individuals.
 #' * `"publication"`: reproduces the reference scripts run on the yeast cross:
 #'   no standardization, missing phenotypes set to 0 and counted in the loss,
@@ -159,7 +159,7 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
     base <- utils::modifyList(base, list(
       geno_hidden = 0L, pheno_noise_sd = 0.1, epochs_pheno = 100L, epochs_geno = 200L,
       lr = 3e-3, l1 = 0, lasso = 1e-4, valid_prop = 0.1, patience = 20L, lr_drops = 1L,
-      n_seeds = 4L, additive = TRUE,
+      n_seeds = 2L, additive = TRUE,
       calibrate = TRUE, bn_momentum = 0.1, mask_missing = TRUE, standardize = TRUE
     ))
   }

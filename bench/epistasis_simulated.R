@@ -45,7 +45,8 @@ r2 <- function(pred) gp_metrics(pred[, colnames(obs), drop = FALSE], obs)$per_ph
 
 t_lasso <- system.time(base <- gp_qtl_baseline(parts$train, method = "lasso", seed = 1))[["elapsed"]]
 lasso <- r2(predict(base, parts$test))
-ctl <- gpatlas_control(seed = 1, verbose = FALSE, threads = 2)
+ctl <- gpatlas_control(seed = 1, verbose = FALSE,
+                       threads = as.integer(Sys.getenv("GPATLAS_THREADS", "2")))
 t_fit <- system.time(fit <- gpatlas(. ~ ., parts$train, ctl))[["elapsed"]]
 full <- r2(predict(fit, parts$test))
 additive_only <- fit

@@ -29,7 +29,8 @@ r2 <- function(pred) gp_metrics(pred[, colnames(obs), drop = FALSE], obs)$per_ph
 
 t_lasso <- system.time(base <- gp_qtl_baseline(train, method = "lasso", seed = 1))[["elapsed"]]
 lasso <- r2(predict(base, test))
-ctl <- do.call(gpatlas_control, c(list(seed = 1, verbose = FALSE, threads = 2), extra))
+ctl <- do.call(gpatlas_control, c(list(seed = 1, verbose = FALSE,
+  threads = as.integer(Sys.getenv("GPATLAS_THREADS", "2"))), extra))
 t_fit <- system.time(fit <- gpatlas(. ~ ., train, ctl))[["elapsed"]]
 full <- r2(predict(fit, test))
 t_imp <- system.time(imp <- gp_importance(fit, test, verbose = FALSE))[["elapsed"]]
