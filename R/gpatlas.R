@@ -451,6 +451,8 @@ fit_member <- function(y_std, geno, n_alleles, control, member = 1L, resid = NUL
                                    FALSE)
       pred <- sweep(pred, 2L, resid_scale, "*")
       calibration <- network_shrinkage(pred, resid[valid, , drop = FALSE])
+      # The factor was fitted on the output in standardized trait units.
+      calibration["slope", ] <- calibration["slope", ] * resid_scale
     }
   } else if (length(valid) && control$calibrate && control$epochs_geno > 0) {
     pred <- cpp_predict_genotype(res$params, unclass(control), ncol(y_std), vg, n_alleles, FALSE)

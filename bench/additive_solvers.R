@@ -9,7 +9,8 @@
 #                    (what gp_qtl_baseline(method = "lasso") runs)
 #   glmnet_locus5    cv.glmnet, one column per biallelic locus (11,623), 5 folds, 50 lambdas
 #   bigstatsr        bigstatsr::big_spLinReg, one column per locus, 5 folds (its cross-model
-#                    selection and averaging, early stopping on the path), 2 cores
+#                    selection and averaging, early stopping on the path), 1 core (with 2 it refuses to run beside
+#                    a multi-threaded BLAS)
 #   gpatlas          the package's solver (src/core/lasso.cpp): every trait and fold in
 #                    lockstep, one matrix product per grid point for all KKT checks, 5 folds,
 #                    50 lambdas, path stopped 10 grid points after the CV optimum
@@ -54,7 +55,7 @@ for (t in lib_traits) {
   if (requireNamespace("bigstatsr", quietly = TRUE)) {
     Xb <- bigstatsr::as_FBM(X_tr[ok, ])
     s <- system.time(mod <- bigstatsr::big_spLinReg(Xb, y[ok], K = 5, alphas = 1,
-                                                    ncores = 2))[["elapsed"]]
+                                                    ncores = 1))[["elapsed"]]
     p <- stats::predict(mod, bigstatsr::as_FBM(X_te))
     add_row("bigstatsr", t, s, r2(p, te$pheno[, t]), length(attr(mod, "ind.col")))
   }

@@ -22,8 +22,8 @@ read <- function(f) {
 geno <- read("genotypes.csv.gz")
 pheno <- read("phenotypes.csv.gz")
 data <- gp_data(pheno, geno, n_alleles = 3)
-train <- gp_subset(data, 1:480)
-test <- gp_subset(data, 481:600)
+train <- data[1:480, ]
+test <- data[481:600, ]
 obs <- test$pheno
 r2 <- function(pred) gp_metrics(pred[, colnames(obs), drop = FALSE], obs)$per_phenotype$r2
 
