@@ -6,9 +6,14 @@ DEB_PACKAGES = r-base-dev r-cran-rcpp r-cran-rcppeigen r-cran-testthat r-cran-ro
 	r-cran-qtl r-cran-ggplot2 r-cran-glmnet r-cran-knitr r-cran-rmarkdown \
 	r-cran-future r-cran-future.apply \
 	libtorch-dev libopenblas0-pthread catch2 cmake g++ make
+# CRAN packages that Debian does not ship, used only by benchmarks in bench/ (`make bench-deps`):
+# bigstatsr brings newer ggplot2-family packages from CRAN over Debian's, so the package's own
+# build and tests do not install it.
+CRAN_PACKAGES = bigstatsr
+CRAN_REPO ?= https://cloud.r-project.org
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps docs install demo test test-r test-cpp sanitize check bench clean
+.PHONY: deps bench-deps docs install demo test test-r test-cpp sanitize check bench clean
 
 # Installs only the Debian packages that are missing.
 deps:
@@ -19,6 +24,12 @@ deps:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "all Debian packages present"; fi
+
+bench-deps: deps
+	@$(RSCRIPT) -e 'p <- strsplit("$(CRAN_PACKAGES)", " +")[[1]]; \
+	  miss <- p[!vapply(p, requireNamespace, logical(1), quietly = TRUE)]; \
+	  if (length(miss)) { message("installing from CRAN: ", paste(miss, collapse = " ")); \
+	    install.packages(miss, repos = "$(CRAN_REPO)") } else message("all CRAN packages present")'
 
 docs:
 	$(RSCRIPT) -e 'roxygen2::roxygenise(roclets = c("rd", "namespace"), load_code = "source")'

@@ -6,7 +6,10 @@
 #' settings. Every argument left `NULL` takes the value of the chosen `preset`.
 #'
 #' Presets:
-#' * `"default"`: the publication's phenotype autoencoder (latent 32, hidden
+#' * `"default"`: additive + G-P Atlas (see `additive`): a per-trait lasso on
+#'   the allele codes plus the networks below, trained on its residuals and
+#'   kept per trait as far as validation data say they help. The networks:
+#'   the publication's phenotype autoencoder (latent 32, hidden
 #'   64/64) with a reduced genotype encoder (no hidden layer: alleles map
 #'   straight into the latent space) and training chosen from held-out
 #'   measurements on the yeast cross (see the package README and
@@ -20,7 +23,7 @@
 #'   predictions), 10% of the training individuals held out for early stopping
 #'   (patience 20, at most 100/200 epochs; where a stage would stop, it goes
 #'   back to its best epoch once and goes on at a tenth of the learning rate),
-#'   four networks averaged, and their
+#'   two networks averaged (four before the additive path; with it, two keep the fit fast), and their
 #'   genotype predictions recalibrated on their validation individuals.
 #' * `"publication"`: reproduces the reference scripts run on the yeast cross:
 #'   no standardization, missing phenotypes set to 0 and counted in the loss,
@@ -98,6 +101,22 @@
 #'   whose spread or centre is off, which costs R^2 at the same correlation.
 #'   Latent codes, phenotype-to-phenotype predictions and importance use the
 #'   network's output as it is.
+#' @param additive If `TRUE` (the default preset), the model is additive + G-P
+#'   Atlas: predicted phenotypes are a sparse additive genotype path (per trait,
+#'   a lasso regression on the allele codes, penalty chosen by
+#'   `additive_folds`-fold cross-validation on the training individuals) plus
+#'   the networks, which are trained on what the additive path leaves (its
+#'   out-of-fold residuals, scaled to unit variance per trait). Per trait, the
+#'   networks' contribution is shrunk by a factor in `[0, 1]`: the least-squares
+#'   slope of the additive path's residuals on the network's prediction over the
+#'   network's validation individuals (so it is 0 where the network does not
+#'   help there, and the model is never worse than its additive part on
+#'   validation data). This replaces `calibrate`. Phenotype-to-phenotype
+#'   prediction and latent codes from phenotypes come from separate phenotype
+#'   autoencoders fitted to the phenotypes themselves; latent codes from
+#'   genotypes are those of the residual networks. `FALSE` (the publication
+#'   presets) fits the pure G-P Atlas.
+#' @param additive_folds Cross-validation folds (3 to 20) of the additive path.
 #' @param bn_momentum BatchNorm momentum (PyTorch convention).
 #' @param mask_missing If `TRUE`, missing phenotypes are left out of every
 #'   loss; if `FALSE` they count as 0, as in the reference code.
@@ -120,7 +139,7 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
                             lr_schedule = NULL,
                             valid_prop = NULL, patience = NULL, lr_drops = NULL,
                             n_seeds = NULL,
-                            calibrate = NULL,
+                            calibrate = NULL, additive = NULL, additive_folds = NULL,
                             bn_momentum = NULL, mask_missing = NULL, standardize = NULL,
                             seed = NULL, threads = NULL, verbose = NULL) {
   preset <- match.arg(preset)
@@ -131,7 +150,8 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
     pheno_noise_sd = sqrt(0.8), geno_flip = 0.09, epochs_pheno = 250L, epochs_geno = 250L,
     batch_size = 16L, lr = 1e-3, beta1 = 0.5, beta2 = 0.999, l1 = 0.8, l2 = 0.01,
     weight_decay = 0, group_lasso = 0, lasso = 0, lr_schedule = "constant", valid_prop = 0,
-    patience = 0L, lr_drops = 0L, n_seeds = 1L, calibrate = FALSE, bn_momentum = 0.8,
+    patience = 0L, lr_drops = 0L, n_seeds = 1L, calibrate = FALSE, additive = FALSE,
+    additive_folds = 5L, bn_momentum = 0.8,
     mask_missing = FALSE, standardize = FALSE, seed = 1L, threads = NULL,
     verbose = interactive()
   )
@@ -139,7 +159,7 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
     base <- utils::modifyList(base, list(
       geno_hidden = 0L, pheno_noise_sd = 0.1, epochs_pheno = 100L, epochs_geno = 200L,
       lr = 3e-3, l1 = 0, lasso = 1e-4, valid_prop = 0.1, patience = 20L, lr_drops = 1L,
-      n_seeds = 4L,
+      n_seeds = 2L, additive = TRUE,
       calibrate = TRUE, bn_momentum = 0.1, mask_missing = TRUE, standardize = TRUE
     ))
   }
@@ -157,7 +177,7 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
                 lr_schedule = lr_schedule,
                 valid_prop = valid_prop, patience = patience, lr_drops = lr_drops,
                 n_seeds = n_seeds,
-                calibrate = calibrate,
+                calibrate = calibrate, additive = additive, additive_folds = additive_folds,
                 bn_momentum = bn_momentum, mask_missing = mask_missing,
                 standardize = standardize, seed = seed, threads = threads, verbose = verbose)
   given <- given[!vapply(given, is.null, logical(1))]
@@ -165,6 +185,11 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
   if (is.null(ctl$threads)) ctl$threads <- default_threads()
   check_control_ranges(ctl)
   check_control(ctl)
+  ctl$threads <- resolve_thread_count(ctl$threads)
+  int_keys <- c("latent_dim", "pheno_hidden", "decoder_hidden", "geno_hidden", "epochs_pheno",
+                "epochs_geno", "batch_size", "patience", "lr_drops", "n_seeds", "threads",
+                "additive_folds")
+  ctl[int_keys] <- lapply(ctl[int_keys], as.integer)
   ctl$preset <- preset
   structure(ctl, class = "gpatlas_control")
 }
@@ -175,11 +200,18 @@ default_threads <- function() {
 }
 
 check_control <- function(ctl) {
+  # Whole-number settings reach C++ as 32-bit integers: larger values are refused here rather
+  # than wrapped or collapsed there.
+  int_max <- .Machine$integer.max
   positive_int <- c("latent_dim", "decoder_hidden", "batch_size", "threads", "n_seeds")
   for (nm in positive_int) {
     v <- ctl[[nm]]
     if (!is.numeric(v) || length(v) != 1L || is.na(v) || v < 1 || v != round(v)) {
       stop(sprintf("`%s` must be a positive whole number, not %s", nm, format(v)), call. = FALSE)
+    }
+    if (v > int_max) {
+      stop(sprintf("`%s` = %s is beyond the largest supported value %d", nm, format(v),
+                   int_max), call. = FALSE)
     }
   }
   for (nm in c("epochs_pheno", "epochs_geno", "pheno_hidden", "geno_hidden", "patience",
@@ -188,6 +220,14 @@ check_control <- function(ctl) {
     if (!is.numeric(v) || length(v) != 1L || is.na(v) || v < 0 || v != round(v)) {
       stop(sprintf("`%s` must be a whole number >= 0", nm), call. = FALSE)
     }
+    if (v > int_max) {
+      stop(sprintf("`%s` = %s is beyond the largest supported value %d", nm, format(v),
+                   int_max), call. = FALSE)
+    }
+  }
+  v <- ctl$additive_folds
+  if (!is.numeric(v) || length(v) != 1L || is.na(v) || v < 3 || v > 20 || v != round(v)) {
+    stop("`additive_folds` must be a whole number between 3 and 20", call. = FALSE)
   }
   if (ctl$batch_size < 2) stop("`batch_size` must be at least 2 (BatchNorm needs two samples)", call. = FALSE)
   in_range <- function(nm, lo, hi, lo_open = FALSE, hi_open = FALSE) {
@@ -219,14 +259,22 @@ check_control <- function(ctl) {
   if (ctl$patience > 0 && ctl$valid_prop == 0) {
     stop("`patience` needs a validation set: set `valid_prop` > 0", call. = FALSE)
   }
-  for (nm in c("mask_missing", "standardize", "verbose", "calibrate")) {
+  for (nm in c("mask_missing", "standardize", "verbose", "calibrate", "additive")) {
     v <- ctl[[nm]]
     if (!is.logical(v) || length(v) != 1L || is.na(v)) {
       stop(sprintf("`%s` must be TRUE or FALSE", nm), call. = FALSE)
     }
   }
-  if (!is.numeric(ctl$seed) || length(ctl$seed) != 1L || is.na(ctl$seed) || ctl$seed < 0) {
-    stop("`seed` must be a single non-negative number", call. = FALSE)
+  seed <- ctl$seed
+  if (!is.numeric(seed) || length(seed) != 1L || is.na(seed) || !is.finite(seed) || seed < 0 ||
+      seed != round(seed)) {
+    stop("`seed` must be a single non-negative whole number", call. = FALSE)
+  }
+  # Network k uses seed + 1000 (k - 1); R's set.seed() takes 32-bit integers.
+  top <- seed + 1000 * (ctl$n_seeds - 1)
+  if (top > int_max) {
+    stop(sprintf("`seed` = %s is too large: with n_seeds = %d the seeds reach %s, beyond %d",
+                 format(seed), as.integer(ctl$n_seeds), format(top), int_max), call. = FALSE)
   }
   invisible(ctl)
 }
@@ -294,6 +342,24 @@ gpatlas <- function(formula, data, control = gpatlas_control()) {
   geno <- data$geno[, markers, drop = FALSE]
   storage.mode(geno) <- "integer"
 
+  # The additive path first: the networks then model what it leaves, its out-of-fold residuals
+  # (scaled to unit variance per trait), which are as large as its errors on new individuals.
+  additive <- NULL
+  target <- y_std
+  resid <- NULL
+  if (isTRUE(control$additive)) {
+    if (isTRUE(control$verbose)) message("additive path: lasso per trait")
+    secs <- system.time(additive <- additive_fit(
+      y_std, geno, data$n_alleles, nfolds = control$additive_folds, seed = control$seed,
+      threads = control$threads))
+    additive$seconds <- secs[["elapsed"]]
+    resid <- y_std - additive$oof
+    rs <- apply(resid, 2L, stats::sd, na.rm = TRUE)
+    rs[!is.finite(rs) | rs <= 0] <- 1
+    additive$resid_scale <- rs
+    target <- sweep(resid, 2L, rs, "/")
+  }
+
   seeds <- control$seed + 1000 * (seq_len(control$n_seeds) - 1L)
   members <- vector("list", length(seeds))
   history <- vector("list", length(seeds))
@@ -304,13 +370,26 @@ gpatlas <- function(formula, data, control = gpatlas_control()) {
     }
     ctl_k <- control
     ctl_k$seed <- seeds[k]
-    res <- fit_member(y_std, geno, as.integer(data$n_alleles), ctl_k, k)
+    res <- fit_member(target, geno, as.integer(data$n_alleles), ctl_k, k, resid = resid,
+                      resid_scale = additive$resid_scale)
     members[[k]] <- res$params
     history[[k]] <- res$history
     calibration[k] <- list(res$calibration)
   }
   history <- do.call(rbind, history)
   rownames(history) <- NULL
+  # With the additive path the networks above learned residuals; phenotype-to-phenotype
+  # prediction and the phenotype latent space come from autoencoders of the phenotypes.
+  pheno_members <- NULL
+  if (!is.null(additive)) {
+    ctl_p <- control
+    ctl_p$epochs_geno <- 0L
+    pheno_members <- lapply(seq_along(seeds), function(k) {
+      ctl_p$seed <- seeds[k]
+      fit_member(y_std, geno, as.integer(data$n_alleles), ctl_p, k)$params
+    })
+    additive$oof <- NULL
+  }
   structure(list(
     call = match.call(),
     formula = formula,
@@ -321,7 +400,9 @@ gpatlas <- function(formula, data, control = gpatlas_control()) {
     scaling = scaling,
     params = members[[1L]],
     ensemble = members[-1L],
-    calibration = if (control$calibrate) calibration,
+    calibration = if (control$calibrate || !is.null(additive)) calibration,
+    additive = additive,
+    pheno_params = pheno_members,
     history = history,
     n_train = n,
     train_ids = rownames(data$pheno)
@@ -330,7 +411,10 @@ gpatlas <- function(formula, data, control = gpatlas_control()) {
 
 # One network of the fit: carves the validation individuals (if any) with the member's seed,
 # trains both stages and returns the parameters and the per-epoch history.
-fit_member <- function(y_std, geno, n_alleles, control, member = 1L) {
+# With the additive path (`resid`: its out-of-fold residuals in standardized units, `resid_scale`:
+# their sd, by which `y_std` was divided), the calibration is the network's shrinkage instead.
+fit_member <- function(y_std, geno, n_alleles, control, member = 1L, resid = NULL,
+                       resid_scale = NULL) {
   n <- nrow(y_std)
   valid <- integer()
   if (control$valid_prop > 0) {
@@ -355,7 +439,19 @@ fit_member <- function(y_std, geno, n_alleles, control, member = 1L) {
                kept = seq_len(e) == best, seconds = seconds)
   }
   calibration <- NULL
-  if (length(valid) && control$calibrate && control$epochs_geno > 0) {
+  if (!is.null(resid) && control$epochs_geno > 0) {
+    # Network part = intercept + slope * output, in standardized trait units; without
+    # validation individuals the network is kept as it is.
+    calibration <- rbind(intercept = rep(0, ncol(y_std)), slope = resid_scale)
+    if (length(valid)) {
+      pred <- cpp_predict_genotype(res$params, unclass(control), ncol(y_std), vg, n_alleles,
+                                   FALSE)
+      pred <- sweep(pred, 2L, resid_scale, "*")
+      calibration <- network_shrinkage(pred, resid[valid, , drop = FALSE])
+      # The factor was fitted on the output in standardized trait units.
+      calibration["slope", ] <- calibration["slope", ] * resid_scale
+    }
+  } else if (length(valid) && control$calibrate && control$epochs_geno > 0) {
     pred <- cpp_predict_genotype(res$params, unclass(control), ncol(y_std), vg, n_alleles, FALSE)
     calibration <- calibration_fit(pred, vp)
   }
@@ -511,6 +607,7 @@ predict.gpatlas <- function(object, newdata, from = c("genotype", "phenotype"),
       stop("this model has no trained genotype encoder (epochs_geno = 0)", call. = FALSE)
     }
     geno <- model_genotypes(object, newdata)
+    members <- model_members(object)
     one <- function(params, k) {
       out <- cpp_predict_genotype(params, ctl, length(object$traits), geno, object$n_alleles,
                                   latent)
@@ -522,10 +619,14 @@ predict.gpatlas <- function(object, newdata, from = c("genotype", "phenotype"),
     }
   } else {
     y <- model_phenotypes(object, newdata, "newdata")
+    members <- pheno_members(object)
     one <- function(params, k) cpp_predict_phenotype(params, ctl, y, latent)
   }
   # A multi-seed fit predicts the mean of its networks.
-  out <- members_mean(object, one)
+  out <- members_mean(object, one, members)
+  if (from == "genotype" && !latent && !is.null(object$additive)) {
+    out <- out + additive_predict(object$additive, geno, object$n_alleles)
+  }
   if (latent) {
     colnames(out) <- paste0("latent_", seq_len(ncol(out)))
   } else {
@@ -554,10 +655,14 @@ calibration_fit <- function(pred, obs) {
 # Parameter lists of every network of a fit (one per seed).
 model_members <- function(object) c(list(object$params), object$ensemble)
 
+# The phenotype autoencoders: separate ones when the genotype networks learned residuals.
+pheno_members <- function(object) {
+  if (!is.null(object$pheno_params)) object$pheno_params else model_members(object)
+}
+
 # Mean over the networks of a fit of `one(params, k)`: a matrix, or a list of matrices that
 # are averaged element by element.
-members_mean <- function(object, one) {
-  members <- model_members(object)
+members_mean <- function(object, one, members = model_members(object)) {
   add <- function(a, b) if (is.list(a)) Map(`+`, a, b) else a + b
   total <- one(members[[1L]], 1L)
   for (k in seq_along(members)[-1L]) total <- add(total, one(members[[k]], k))
@@ -577,6 +682,15 @@ print.gpatlas <- function(x, ...) {
               layers(nrow(x$markers) * x$n_alleles, ctl$geno_hidden, ctl$latent_dim)))
   n_members <- length(model_members(x))
   if (n_members > 1L) cat(sprintf("  mean of %d networks (seeds)\n", n_members))
+  if (!is.null(x$additive)) {
+    nz <- colSums(matrix(rowSums(x$additive$coef != 0) > 0, nrow = x$n_alleles))
+    slope <- vapply(x$calibration, function(cal) cal["slope", ] / x$additive$resid_scale,
+                    numeric(length(x$traits)))
+    kept <- sum(rowMeans(matrix(slope, nrow = length(x$traits))) > 0)
+    cat(sprintf(paste0("  additive path: lasso per trait (%d-fold CV), %d markers with an effect; ",
+                       "the networks model its residuals, kept for %d of %d traits\n"),
+                x$additive$nfolds, sum(nz > 0), kept, length(x$traits)))
+  }
   h <- x$history
   if (is.null(h$member)) h$member <- 1L
   for (s in 1:2) {

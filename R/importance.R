@@ -73,14 +73,22 @@ gp_importance <- function(fit, data, from = c("genotype", "phenotype"),
   if (is.null(pheno_std)) {
     pheno_std <- matrix(0, nrow(data$pheno), length(fit$traits))
   }
+  parts <- NULL
   if (from == "genotype") {
     geno <- model_genotypes(fit, data)
+    add <- fit$additive
+    add_base <- if (!is.null(add)) additive_predict(add, geno, fit$n_alleles)
     # A multi-seed fit: the mean over its networks of both results.
-    res <- members_mean(fit, function(params, k) {
-      cpp_importance(params, ctl, length(fit$traits), "genotype", geno, fit$n_alleles,
-                     pheno_std, statistic == "mse", statistic, FALSE, isTRUE(verbose), -1L,
-                     fit$calibration[[k]])
-    })
+    run <- function(ablate, progress) {
+      members_mean(fit, function(params, k) {
+        cpp_importance(params, ctl, length(fit$traits), "genotype", geno, fit$n_alleles,
+                       pheno_std, statistic == "mse", statistic, FALSE, progress, -1L,
+                       fit$calibration[[k]], add_base, add$coef, ablate)
+      })
+    }
+    res <- run("total", isTRUE(verbose))
+    if (!is.null(add)) parts <- list(additive = run("additive", FALSE),
+                                     network = run("network", FALSE))
     a <- fit$n_alleles
     mk <- fit$markers
     features <- data.frame(
@@ -95,19 +103,31 @@ gp_importance <- function(fit, data, from = c("genotype", "phenotype"),
     res <- members_mean(fit, function(params, k) {
       cpp_importance(params, ctl, length(fit$traits), "phenotype", NULL, fit$n_alleles,
                      pheno_std, statistic == "mse", statistic, FALSE, FALSE)
-    })
+    }, pheno_members(fit))
     features <- data.frame(feature = fit$traits, marker = fit$traits, allele = NA_integer_,
                            chr = NA_character_, pos = NA_real_, stringsAsFactors = FALSE)
   }
-  mat <- res$per_individual
-  dimnames(mat) <- list(rownames(data$pheno), features$feature)
-  features$importance <- colMeans(mat^2)
-  per_pheno <- sweep(res$per_phenotype, 2L, fit$scaling$scale^2, "*")
-  dimnames(per_pheno) <- list(features$feature, fit$traits)
-  structure(list(matrix = mat, features = features,
-                 loci = if (from == "genotype") locus_importance(features, fit$n_alleles),
-                 per_phenotype = per_pheno, from = from, statistic = statistic,
-                 n = nrow(mat)), class = "gp_importance")
+  tidy <- function(r) {
+    mat <- r$per_individual
+    dimnames(mat) <- list(rownames(data$pheno), features$feature)
+    per_pheno <- sweep(r$per_phenotype, 2L, fit$scaling$scale^2, "*")
+    dimnames(per_pheno) <- list(features$feature, fit$traits)
+    list(matrix = mat, per_phenotype = per_pheno)
+  }
+  total <- tidy(res)
+  features$importance <- colMeans(total$matrix^2)
+  loci <- if (from == "genotype") locus_importance(features, fit$n_alleles)
+  if (!is.null(parts)) {
+    parts <- lapply(parts, tidy)
+    for (nm in names(parts)) {
+      col <- paste0("importance_", nm)
+      features[[col]] <- colMeans(parts[[nm]]$matrix^2)
+      loci[[col]] <- apply(matrix(features[[col]], nrow = fit$n_alleles), 2L, max)
+    }
+  }
+  structure(list(matrix = total$matrix, features = features, loci = loci,
+                 per_phenotype = total$per_phenotype, parts = parts, from = from,
+                 statistic = statistic, n = nrow(total$matrix)), class = "gp_importance")
 }
 
 # Genotype codes of `data` for the markers of `fit`, with clear errors when they do not fit.

@@ -163,7 +163,8 @@ tune_control <- function(control, row) {
     v <- row[[nm]]
     if (is.factor(v)) v <- as.character(v)
     if (nm %in% c("latent_dim", "pheno_hidden", "decoder_hidden", "geno_hidden", "epochs_pheno",
-                  "epochs_geno", "batch_size", "patience", "lr_drops", "n_seeds", "threads") &&
+                  "epochs_geno", "batch_size", "patience", "lr_drops", "n_seeds", "threads",
+                  "additive_folds") &&
         is.numeric(v) && !is.na(v) && v == round(v)) {
       v <- as.integer(v)
     }

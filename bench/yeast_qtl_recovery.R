@@ -13,7 +13,8 @@ e1 <- if (length(args) >= 2) as.integer(args[2]) else NULL
 e2 <- if (length(args) >= 3) as.integer(args[3]) else NULL
 yeast <- read_byxrm(dir)
 parts <- gp_split(yeast, prop = 0.8, method = "sequential")
-ctl <- gpatlas_control(epochs_pheno = e1, epochs_geno = e2, threads = 2, verbose = FALSE, seed = 1)
+ctl <- gpatlas_control(epochs_pheno = e1, epochs_geno = e2, verbose = FALSE, seed = 1,
+                       threads = as.integer(Sys.getenv("GPATLAS_THREADS", "2")))
 fit_s <- system.time(fit <- gpatlas(. ~ ., parts$train, ctl))[["elapsed"]]
 imp_s <- system.time(imp <- gp_importance(fit, parts$test, verbose = FALSE))[["elapsed"]]
 loci <- imp$loci

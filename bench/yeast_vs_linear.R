@@ -4,7 +4,8 @@
 # Usage: Rscript bench/yeast_vs_linear.R [data_dir] [gpatlas control arguments as R code] [cached]
 #   e.g. Rscript bench/yeast_vs_linear.R ../shared/data/byxrm 'list(n_seeds = 1)'
 #   A third argument `cached` reuses the linear fits of the last run (per-trait results and
-#   times in bench/results/yeast_linear_fits.csv) and refits gpatlas only.
+#   times in bench/results/yeast_linear_fits.csv) and refits gpatlas only; `lasso` refits lasso
+#   and gpatlas in this run and reuses the cached ridge and forward-selection fits.
 # Fits: lasso and ridge (cv.glmnet, lambda.min, one model per trait), the additive QTL model by
 # forward marker selection (gp_qtl_baseline, max 20 QTL per trait), and gpatlas with its
 # default settings (plus the given overrides). Reports the median held-out R^2 and Pearson r,
@@ -28,10 +29,11 @@ per_trait <- function(pred) {
 rows <- list()
 times <- c()
 cache <- "bench/results/yeast_linear_fits.csv"
-use_cache <- length(args) >= 3 && args[3] == "cached" && file.exists(cache)
+mode <- if (length(args) >= 3) args[3] else "full"
+use_cache <- mode %in% c("cached", "lasso") && file.exists(cache)
 linear <- if (use_cache) utils::read.csv(cache) else NULL
 for (method in c("lasso", "ridge", "forward")) {
-  if (use_cache) {
+  if (use_cache && !(mode == "lasso" && method == "lasso")) {
     rows[[method]] <- linear[linear$method == method, c("trait", "r2", "pearson_r")]
     times[method] <- linear$seconds[linear$method == method][1]
   } else {
@@ -41,9 +43,10 @@ for (method in c("lasso", "ridge", "forward")) {
   }
   cat(sprintf("%-8s median R^2 %.3f, median r %.3f, fit %.1f s%s\n", method,
               stats::median(rows[[method]]$r2), stats::median(rows[[method]]$pearson_r),
-              times[method], if (use_cache) " (cached from the last full run)" else ""))
+              times[method], if (use_cache && !(mode == "lasso" && method == "lasso"))
+                " (cached from the last full run)" else ""))
 }
-if (!use_cache) {
+if (!use_cache || mode == "lasso") {
   dir.create("bench/results", showWarnings = FALSE)
   utils::write.csv(do.call(rbind, lapply(names(rows), function(m) {
     data.frame(method = m, rows[[m]], seconds = times[[m]])

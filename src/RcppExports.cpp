@@ -70,8 +70,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // cpp_importance
-List cpp_importance(List params, List control, int n_pheno, std::string from, Nullable<IntegerMatrix> geno, int n_alleles, NumericMatrix pheno, bool use_observed, std::string statistic, bool slow, bool verbose, int slow_feature_limit, Nullable<NumericMatrix> calibration);
-RcppExport SEXP _gpatlas_cpp_importance(SEXP paramsSEXP, SEXP controlSEXP, SEXP n_phenoSEXP, SEXP fromSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP phenoSEXP, SEXP use_observedSEXP, SEXP statisticSEXP, SEXP slowSEXP, SEXP verboseSEXP, SEXP slow_feature_limitSEXP, SEXP calibrationSEXP) {
+List cpp_importance(List params, List control, int n_pheno, std::string from, Nullable<IntegerMatrix> geno, int n_alleles, NumericMatrix pheno, bool use_observed, std::string statistic, bool slow, bool verbose, int slow_feature_limit, Nullable<NumericMatrix> calibration, Nullable<NumericMatrix> additive_base, Nullable<NumericMatrix> additive_coef, std::string ablate);
+RcppExport SEXP _gpatlas_cpp_importance(SEXP paramsSEXP, SEXP controlSEXP, SEXP n_phenoSEXP, SEXP fromSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP phenoSEXP, SEXP use_observedSEXP, SEXP statisticSEXP, SEXP slowSEXP, SEXP verboseSEXP, SEXP slow_feature_limitSEXP, SEXP calibrationSEXP, SEXP additive_baseSEXP, SEXP additive_coefSEXP, SEXP ablateSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -88,7 +88,43 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< bool >::type verbose(verboseSEXP);
     Rcpp::traits::input_parameter< int >::type slow_feature_limit(slow_feature_limitSEXP);
     Rcpp::traits::input_parameter< Nullable<NumericMatrix> >::type calibration(calibrationSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_importance(params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose, slow_feature_limit, calibration));
+    Rcpp::traits::input_parameter< Nullable<NumericMatrix> >::type additive_base(additive_baseSEXP);
+    Rcpp::traits::input_parameter< Nullable<NumericMatrix> >::type additive_coef(additive_coefSEXP);
+    Rcpp::traits::input_parameter< std::string >::type ablate(ablateSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_importance(params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose, slow_feature_limit, calibration, additive_base, additive_coef, ablate));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_lasso_cv
+List cpp_lasso_cv(NumericMatrix x, NumericMatrix y, IntegerVector fold, int n_folds, int nlambda, double lambda_min_ratio, int patience, double tol, int threads);
+RcppExport SEXP _gpatlas_cpp_lasso_cv(SEXP xSEXP, SEXP ySEXP, SEXP foldSEXP, SEXP n_foldsSEXP, SEXP nlambdaSEXP, SEXP lambda_min_ratioSEXP, SEXP patienceSEXP, SEXP tolSEXP, SEXP threadsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< NumericMatrix >::type y(ySEXP);
+    Rcpp::traits::input_parameter< IntegerVector >::type fold(foldSEXP);
+    Rcpp::traits::input_parameter< int >::type n_folds(n_foldsSEXP);
+    Rcpp::traits::input_parameter< int >::type nlambda(nlambdaSEXP);
+    Rcpp::traits::input_parameter< double >::type lambda_min_ratio(lambda_min_ratioSEXP);
+    Rcpp::traits::input_parameter< int >::type patience(patienceSEXP);
+    Rcpp::traits::input_parameter< double >::type tol(tolSEXP);
+    Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_lasso_cv(x, y, fold, n_folds, nlambda, lambda_min_ratio, patience, tol, threads));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_lasso_fit
+List cpp_lasso_fit(NumericMatrix x, NumericVector y, double lambda, double tol);
+RcppExport SEXP _gpatlas_cpp_lasso_fit(SEXP xSEXP, SEXP ySEXP, SEXP lambdaSEXP, SEXP tolSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< NumericMatrix >::type x(xSEXP);
+    Rcpp::traits::input_parameter< NumericVector >::type y(ySEXP);
+    Rcpp::traits::input_parameter< double >::type lambda(lambdaSEXP);
+    Rcpp::traits::input_parameter< double >::type tol(tolSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_lasso_fit(x, y, lambda, tol));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -117,7 +153,9 @@ static const R_CallMethodDef CallEntries[] = {
     {"_gpatlas_cpp_predict_genotype", (DL_FUNC) &_gpatlas_cpp_predict_genotype, 6},
     {"_gpatlas_cpp_predict_phenotype", (DL_FUNC) &_gpatlas_cpp_predict_phenotype, 4},
     {"_gpatlas_cpp_threads", (DL_FUNC) &_gpatlas_cpp_threads, 0},
-    {"_gpatlas_cpp_importance", (DL_FUNC) &_gpatlas_cpp_importance, 13},
+    {"_gpatlas_cpp_importance", (DL_FUNC) &_gpatlas_cpp_importance, 16},
+    {"_gpatlas_cpp_lasso_cv", (DL_FUNC) &_gpatlas_cpp_lasso_cv, 9},
+    {"_gpatlas_cpp_lasso_fit", (DL_FUNC) &_gpatlas_cpp_lasso_fit, 4},
     {"_gpatlas_cpp_vida", (DL_FUNC) &_gpatlas_cpp_vida, 9},
     {NULL, NULL, 0}
 };

@@ -8,7 +8,10 @@ using namespace glue;
 List cpp_importance(List params, List control, int n_pheno, std::string from,
                     Nullable<IntegerMatrix> geno, int n_alleles, NumericMatrix pheno,
                     bool use_observed, std::string statistic, bool slow, bool verbose,
-                    int slow_feature_limit = -1, Nullable<NumericMatrix> calibration = R_NilValue) {
+                    int slow_feature_limit = -1, Nullable<NumericMatrix> calibration = R_NilValue,
+                    Nullable<NumericMatrix> additive_base = R_NilValue,
+                    Nullable<NumericMatrix> additive_coef = R_NilValue,
+                    std::string ablate = "total") {
   gpatlas::Control c = control_from_list(control);
   gpatlas::set_core_threads(c.threads);
   gpatlas::ParamList pl = params_from_list(params);
@@ -32,6 +35,27 @@ List cpp_importance(List params, List control, int n_pheno, std::string from,
         map.shift.push_back(cal(0, k));
         map.scale.push_back(cal(1, k));
       }
+    }
+    // additive path: its predictions (n x n_pheno) and coefficients (features x n_pheno).
+    if (additive_coef.isNotNull()) {
+      if (calibration.isNull() || additive_base.isNull())
+        stop("the additive path needs a calibration and its predictions");
+      NumericMatrix ab(additive_base), ac(additive_coef);
+      if (ab.nrow() != g.n || ab.ncol() != n_pheno) stop("additive_base must be n x n_pheno");
+      if (ac.nrow() != g.features() || ac.ncol() != n_pheno)
+        stop("additive_coef must be features x n_pheno");
+      map.additive_base.resize(static_cast<size_t>(g.n) * n_pheno);
+      for (int i = 0; i < g.n; ++i)
+        for (int k = 0; k < n_pheno; ++k)
+          map.additive_base[static_cast<size_t>(i) * n_pheno + k] = ab(i, k);
+      map.additive_coef.resize(static_cast<size_t>(ac.nrow()) * n_pheno);
+      for (int j = 0; j < ac.nrow(); ++j)
+        for (int k = 0; k < n_pheno; ++k)
+          map.additive_coef[static_cast<size_t>(j) * n_pheno + k] = ac(j, k);
+      if (ablate != "total" && ablate != "network" && ablate != "additive")
+        stop("ablate must be \"total\", \"network\" or \"additive\"");
+      map.ablate_network = ablate != "additive";
+      map.ablate_additive = ablate != "network";
     }
     const gpatlas::OutputMap* out = calibration.isNotNull() ? &map : nullptr;
     res = run_core([&] {

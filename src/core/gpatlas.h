@@ -166,6 +166,13 @@ struct ImportanceResult {
 // Optional per-phenotype affine map of the network output (a recalibration): y' = shift + scale y.
 struct OutputMap {
   std::vector<double> shift, scale;  // one entry per phenotype
+  // Optional additive genotype path summed with the mapped output: its prediction for each
+  // individual (n x m, row-major) and its coefficient per one-hot feature (features x m,
+  // row-major). Ablating feature j of individual i moves it by -coef[j] x_ij. The flags pick
+  // which part's change is measured (both: the model's total change).
+  std::vector<double> additive_base, additive_coef;
+  bool ablate_network = true, ablate_additive = true;
+  bool has_additive() const { return !additive_coef.empty(); }
 };
 
 // Exact and fast: in eval mode the first genotype layer is affine, so ablating x_ij shifts the

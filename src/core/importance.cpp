@@ -75,6 +75,38 @@ std::function<torch::Tensor(const torch::Tensor&)> output_fn(const OutputMap* ma
   return [shift, scale](const torch::Tensor& t) { return t * scale + shift; };
 }
 
+// Adds the additive path to the network's unperturbed (1 x m) and perturbed (k x m) outputs of
+// individual i for ablated features `feats` with one-hot values `x` (k), and keeps only the
+// parts the map asks for.
+struct AdditiveView {
+  const OutputMap* map = nullptr;
+  torch::Tensor base, coef;  // n x m, features x m (double, views of the map's vectors)
+  AdditiveView(const OutputMap* m, int64_t n, int64_t features, int n_pheno) : map(m) {
+    if (!m || !m->has_additive()) return;
+    if (static_cast<int64_t>(m->additive_base.size()) != n * n_pheno ||
+        static_cast<int64_t>(m->additive_coef.size()) != features * n_pheno)
+      throw std::invalid_argument("the additive path needs n x m predictions and features x m "
+                                  "coefficients");
+    auto* pb = const_cast<double*>(m->additive_base.data());
+    auto* pc = const_cast<double*>(m->additive_coef.data());
+    base = torch::from_blob(pb, {n, n_pheno}, torch::kDouble);
+    coef = torch::from_blob(pc, {features, n_pheno}, torch::kDouble);
+  }
+  bool active() const { return base.defined(); }
+  void apply(int64_t i, const std::vector<int64_t>& feats, const torch::Tensor& x,
+             torch::Tensor& base_out, torch::Tensor& alt_out) const {
+    if (!active()) return;
+    const auto off = base.narrow(0, i, 1);
+    if (!map->ablate_network) alt_out = base_out.expand_as(alt_out).clone();
+    base_out = base_out + off;
+    alt_out = alt_out + off;
+    if (map->ablate_additive) {
+      auto idx = torch::tensor(feats, torch::kLong);
+      alt_out = alt_out - coef.index_select(0, idx) * x.unsqueeze(1);
+    }
+  }
+};
+
 void store(ImportanceResult& res, int64_t i, const std::vector<int64_t>& feats,
            const torch::Tensor& e, const torch::Tensor& sq_change) {
   auto e_acc = e.accessor<double, 1>();
@@ -141,6 +173,7 @@ ImportanceResult genotype_importance(const ParamList& params, const Control& arc
   const float* pa2t = a2t.data_ptr<float>();
   const auto b1 = ev.nets.b1.to(torch::kDouble);
   ImportanceResult res = empty_result(geno.n, static_cast<int>(F), n_pheno);
+  const AdditiveView additive(output, geno.n, F, n_pheno);
   // Large chunks: one parallel region per chunk, and a typical individual fits in one or two.
   const int64_t chunk = 16384;
   auto dlat = torch::empty({chunk, D}, torch::kDouble);
@@ -226,9 +259,12 @@ ImportanceResult genotype_importance(const ParamList& params, const Control& arc
             for (int64_t k = 0; k < D; ++k) pdl[(q0 + f) * D + k] = acc[f * D + k];
         }
       });
-      const auto alt = tail(latent_base + dlat.narrow(0, 0, len));
+      auto alt = tail(latent_base + dlat.narrow(0, 0, len));
       std::vector<int64_t> feats(active.begin() + s, active.begin() + s + len);
-      store(res, i, feats, statistic(alt, base, stat, y, w), (alt - base).pow(2));
+      auto base_i = base;
+      // Every evaluated feature is a carried allele: its one-hot value is 1.
+      additive.apply(i, feats, torch::ones({len}, torch::kDouble), base_i, alt);
+      store(res, i, feats, statistic(alt, base_i, stat, y, w), (alt - base_i).pow(2));
     }
     if (cb.progress) cb.progress({3, static_cast<int>(i + 1), geno.n, 0.0, 0.0});
   }
@@ -249,6 +285,7 @@ ImportanceResult genotype_importance_slow(const ParamList& params, const Control
   const auto w = ev.nets.w1t.to(torch::kDouble);
   const auto b1 = ev.nets.b1.to(torch::kDouble);
   ImportanceResult res = empty_result(geno.n, static_cast<int>(F), n_pheno);
+  const AdditiveView additive(output, geno.n, F, n_pheno);
   torch::Tensor y, mask;
   for (int64_t i = 0; i < geno.n; ++i) {
     if (stat == ImportanceStat::mse) std::tie(y, mask) = observed_row(*observed, i);
@@ -261,7 +298,9 @@ ImportanceResult genotype_importance_slow(const ParamList& params, const Control
       xa[0][j] = 0.0;
       auto alt = out_map(ev.from_pre(torch::addmm(b1, xa, w)));
       one[0] = j;
-      store(res, i, one, statistic(alt, base, stat, y, mask), (alt - base).pow(2));
+      auto base_i = base;
+      additive.apply(i, one, x.select(1, j).narrow(0, 0, 1), base_i, alt);
+      store(res, i, one, statistic(alt, base_i, stat, y, mask), (alt - base_i).pow(2));
     }
   }
   finish(res);

@@ -5,7 +5,7 @@ imp_fixture <- function() {
                      p_pleio = 0, p_interact = 0, noise = 0.01, seed = 5)
   ctl <- gpatlas_control(latent_dim = 4, pheno_hidden = 16, decoder_hidden = 16,
                          geno_hidden = 32, epochs_pheno = 60, epochs_geno = 60, threads = 1,
-                         n_seeds = 1, verbose = FALSE, seed = 3)
+                         n_seeds = 1, verbose = FALSE, seed = 3, additive = FALSE)
   list(sim = sim, fit = gpatlas(. ~ ., sim, ctl))
 }
 fx <- imp_fixture()

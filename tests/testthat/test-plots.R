@@ -32,11 +32,12 @@ test_that("loss curve has one point per epoch and stage", {
   b <- expect_plot(ggplot2::autoplot(f$fit))
   h <- as.data.frame(f$fit)
   expect_named(h, c("member", "stage", "epoch", "loss", "valid_loss", "kept", "seconds"))
-  # 4 networks x 7 epochs, each with a training and a validation loss.
-  expect_equal(nrow(h), 4L * 7L)
-  expect_equal(layer_rows(b, "GeomPoint"), 2L * 28L)
+  # One row per network and epoch (7), each with a training and a validation loss.
+  k <- f$fit$control$n_seeds
+  expect_equal(nrow(h), k * 7L)
+  expect_equal(layer_rows(b, "GeomPoint"), 2L * k * 7L)
   # One kept epoch per network and stage.
-  expect_equal(layer_rows(b, "GeomVline"), 8L)
+  expect_equal(layer_rows(b, "GeomVline"), 2L * k)
   expect_plot(ggplot2::autoplot(f$fit, log_y = TRUE))
 })
 
@@ -82,9 +83,12 @@ test_that("genome plot places loci and QTL intervals", {
   expect_equal(b$layout$panel_params[[1]]$x$get_labels(), c("I", "II", "III"))
   expect_plot(ggplot2::autoplot(imp, log_y = TRUE))
 
-  expect_named(as.data.frame(f$imp), c("marker", "chr", "pos", "importance", "allele", "rank"))
+  # The default model reports its additive and network parts next to the total.
+  parts <- c("importance_additive", "importance_network")
+  expect_named(as.data.frame(f$imp),
+               c("marker", "chr", "pos", "importance", "allele", "rank", parts))
   expect_named(as.data.frame(f$imp, what = "features"),
-               c("feature", "marker", "allele", "chr", "pos", "importance"))
+               c("feature", "marker", "allele", "chr", "pos", "importance", parts))
 })
 
 test_that("ROC, kurtosis and Q-Q plots", {

@@ -6,7 +6,8 @@ opt_sim <- function() {
 }
 
 opt_control <- function(...) {
-  no_validation <- list(valid_prop = 0, patience = 0, calibrate = FALSE)
+  # The networks alone: these tests check their training options.
+  no_validation <- list(valid_prop = 0, patience = 0, calibrate = FALSE, additive = FALSE)
   do.call(quick_control, c(list(15), utils::modifyList(no_validation, list(...))))
 }
 

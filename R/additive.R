@@ -1,0 +1,111 @@
+# The sparse additive genotype path of the default model: per-trait lasso on the allele codes.
+
+# Lasso per trait on the training individuals, penalty by cross-validation.
+#
+# Design: a biallelic data set gets one column per locus (indicator of allele 1); more allelic
+# states get one indicator column per state. Missing calls are filled with the allele's
+# training frequency. Columns are standardized over the training individuals; each trait
+# minimizes 1/(2 n) RSS + lambda * sum |b| over its observed individuals (the objective
+# glmnet minimizes). All traits and folds share one fold assignment and run through the C++
+# solver together (src/core/lasso.cpp); lambda is the grid point with the least
+# cross-validated squared error, and a trait's path stops `patience` grid points after its best.
+#
+# The fitted model is stored in the one-hot basis the network uses, centred per locus: the
+# coefficient of allele a at a locus is its effect minus the frequency-weighted mean effect of
+# the locus's alleles, and the intercept absorbs the rest. Predictions are unchanged by this
+# choice; it makes "ablating allele a" (setting its one-hot bit to 0) move the prediction to
+# the population average of that locus, so every allele of a locus that matters has a
+# non-zero importance, and a missing call (all bits 0) predicts the locus average, as the
+# frequency fill in the fit does.
+#
+# Returns a list: intercept (traits), coef (features x traits, features in the one-hot order
+# locus-major), oof (individuals x traits: out-of-fold predictions at the chosen penalty, NA
+# where the trait is missing), lambda (traits), freq (loci x alleles), nfolds.
+additive_fit <- function(y, geno, n_alleles, nfolds = 5L, nlambda = 50L, patience = 10L,
+                         seed = 1L, threads = 1L) {
+  n <- nrow(y)
+  m <- ncol(y)
+  L <- ncol(geno)
+  A <- as.integer(n_alleles)
+  freq <- allele_frequencies(geno, A)
+  codes <- if (A == 2L) 1L else seq_len(A) - 1L
+  X <- additive_design(geno, freq, codes)
+  folds <- with_rng_seed(seed, sample(rep_len(seq_len(nfolds), n)))
+  yy <- y
+  storage.mode(yy) <- "double"
+  res <- cpp_lasso_cv(X, yy, as.integer(folds - 1L), as.integer(nfolds), as.integer(nlambda),
+                      0.01, as.integer(patience), 1e-5, as.integer(threads))
+  coef <- matrix(0, L * A, m)
+  intercept <- numeric(m)
+  for (t in seq_len(m)) {
+    cen <- additive_centre(res$beta[, t], freq, codes, A)
+    coef[, t] <- cen$coef
+    intercept[t] <- res$intercept[t] + cen$shift
+  }
+  oof <- res$oof
+  oof[is.na(y)] <- NA_real_
+  list(intercept = intercept, coef = coef, oof = oof, lambda = res$lambda, steps = res$steps,
+       freq = freq, nfolds = as.integer(nfolds))
+}
+
+# Dense design matrix: one indicator column per locus and code in `codes` (code-major blocks),
+# missing calls filled with the training frequency of the code.
+additive_design <- function(geno, freq, codes) {
+  L <- ncol(geno)
+  X <- matrix(0, nrow(geno), L * length(codes))
+  for (q in seq_along(codes)) {
+    cols <- (q - 1L) * L + seq_len(L)
+    x <- (geno == codes[q]) + 0
+    miss <- which(is.na(x))
+    if (length(miss)) x[miss] <- freq[cbind((miss - 1L) %/% nrow(x) + 1L, codes[q] + 1L)]
+    X[, cols] <- x
+  }
+  X
+}
+
+# Design coefficients (code-major blocks) to centred one-hot coefficients (locus-major) and the
+# constant they shed: coef[l, a] = b[l, a] - sum_a' p[l, a'] b[l, a'].
+additive_centre <- function(b, freq, codes, A) {
+  L <- nrow(freq)
+  full <- matrix(0, L, A)
+  full[, codes + 1L] <- matrix(b, L, length(codes))
+  mean_effect <- rowSums(full * freq)
+  # Loci without calls (all frequencies 0) keep coefficient 0.
+  centred <- (full - mean_effect) * (rowSums(freq) > 0)
+  list(coef = as.vector(t(centred)), shift = sum(mean_effect))
+}
+
+# Additive predictions (individuals x traits) from integer allele codes, in the model's
+# standardized units: intercept plus the coefficient of each carried allele.
+additive_predict <- function(add, geno, n_alleles) {
+  n <- nrow(geno)
+  m <- length(add$intercept)
+  out <- matrix(add$intercept, n, m, byrow = TRUE)
+  active <- which(colSums(matrix(rowSums(add$coef != 0) > 0, nrow = n_alleles)) > 0)
+  for (l in active) {
+    g <- geno[, l]
+    ok <- which(!is.na(g))
+    if (!length(ok)) next
+    rows <- (l - 1L) * n_alleles + g[ok] + 1L
+    out[ok, ] <- out[ok, , drop = FALSE] + add$coef[rows, , drop = FALSE]
+  }
+  out
+}
+
+# Per trait, how much of the network's output to keep: the least-squares slope of the
+# additive path's residual on the network's prediction over the network's validation
+# individuals, clamped to [0, 1], applied around the network's validation mean. Returned as a
+# 2 x traits calibration (intercept, slope) so that the network part is intercept + slope *
+# output. Traits with fewer than 5 observed validation values or a constant network output
+# keep nothing of the network.
+network_shrinkage <- function(pred, resid) {
+  out <- rbind(intercept = rep(0, ncol(resid)), slope = rep(0, ncol(resid)))
+  for (k in seq_len(ncol(resid))) {
+    ok <- !is.na(resid[, k])
+    p <- pred[ok, k]
+    if (sum(ok) < 5L || stats::var(p) <= 0) next
+    s <- min(1, max(0, stats::cov(p, resid[ok, k]) / stats::var(p)))
+    out[, k] <- c(-s * mean(p), s)
+  }
+  out
+}

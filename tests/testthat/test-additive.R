@@ -1,0 +1,186 @@
+test_that("the lasso solver reaches glmnet's objective", {
+  skip_if_not_installed("glmnet")
+  set.seed(11)
+  n <- 60
+  p <- 25
+  x <- matrix(rbinom(n * p, 1, 0.4), n, p)
+  x[, 7] <- 1 # a constant column never enters
+  y <- 2 * x[, 1] - 1.5 * x[, 2] + x[, 3] * x[, 4] + rnorm(n, sd = 0.5)
+  # The solver's objective: standardized columns (divisor n), 1/(2n) RSS + lambda * ||b_std||_1.
+  mu <- colMeans(x)
+  s <- sqrt(colMeans(sweep(x, 2, mu)^2))
+  xs <- sweep(sweep(x, 2, mu), 2, ifelse(s > 0, s, 1), "/")
+  objective <- function(b0, b) {
+    sum((y - b0 - x %*% b)^2) / (2 * n) + lambda * sum(abs(b * s))
+  }
+  for (lambda in c(0.3, 0.1, 0.02)) {
+    ours <- gpatlas:::cpp_lasso_fit(x, y, lambda, 1e-14)
+    gl <- glmnet::glmnet(xs, y, lambda = lambda, standardize = FALSE, thresh = 1e-14)
+    gb <- as.vector(gl$beta) / ifelse(s > 0, s, 1)
+    gb0 <- as.vector(gl$a0) - sum(gb * mu)
+    expect_lt(abs(objective(ours$intercept, ours$beta) - objective(gb0, gb)), 1e-6)
+    expect_lt(max(abs(ours$beta - gb)), 1e-5)
+    expect_equal(ours$beta[7], 0)
+  }
+})
+
+test_that("the cross-validated path keeps the full fit at the chosen lambda", {
+  set.seed(12)
+  n <- 80
+  p <- 40
+  x <- matrix(rbinom(n * p, 1, 0.5), n, p)
+  y <- cbind(a = x[, 1] - x[, 2] + rnorm(n, sd = 0.3), b = 2 * x[, 5] + rnorm(n, sd = 0.3))
+  y[c(3, 9), 2] <- NA
+  folds <- rep_len(0:4, n)
+  res <- gpatlas:::cpp_lasso_cv(x, y, folds, 5L, 30L, 0.01, 0L, 1e-12, 1L)
+  for (t in 1:2) {
+    ok <- !is.na(y[, t])
+    one <- gpatlas:::cpp_lasso_fit(x[ok, ], y[ok, t], res$lambda[t], 1e-14)
+    # The full fit standardizes over all rows; with missing values the trait's own rows differ,
+    # so compare the objective-defining fit only for the complete trait.
+    if (all(ok)) expect_lt(max(abs(res$beta[, t] - one$beta)), 1e-4)
+    k <- which.min(res$cv_error[, t])
+    expect_equal(res$lambda[t], res$lambda_grid[k, t])
+    expect_true(all(is.finite(res$oof[ok, t])))
+  }
+  expect_true(all(abs(res$beta[-c(1, 2, 5), ]) < 0.2))
+})
+
+test_that("the additive path in the one-hot basis predicts as its design model", {
+  sim <- gp_simulate(n = 70, n_loci = 20, n_alleles = 3, n_phenotypes = 2, n_causal = 3,
+                     p_interact = 0, seed = 4)
+  geno <- sim$geno
+  storage.mode(geno) <- "integer"
+  geno[2, 5] <- NA
+  y <- scale(sim$pheno)
+  add <- gpatlas:::additive_fit(y, geno, 3L, nfolds = 5L)
+  pred <- gpatlas:::additive_predict(add, geno, 3L)
+  freq <- gpatlas:::allele_frequencies(geno, 3L)
+  coef <- add$coef
+  # Centred coefficients are a re-parametrization: per locus they sum to 0 with the frequencies.
+  sums <- vapply(seq_len(ncol(geno)), function(l) {
+    colSums(add$coef[(l - 1) * 3 + 1:3, , drop = FALSE] * freq[l, ])
+  }, numeric(2))
+  expect_true(all(abs(sums) < 1e-10))
+  # Intercept plus the coefficient of every carried allele; a missing call adds nothing.
+  slow <- t(vapply(seq_len(nrow(geno)), function(i) {
+    rows <- (seq_len(ncol(geno)) - 1) * 3 + geno[i, ] + 1
+    add$intercept + colSums(add$coef[rows[!is.na(rows)], , drop = FALSE])
+  }, numeric(2)))
+  expect_equal(pred, slow, tolerance = 1e-10, ignore_attr = TRUE)
+  expect_gt(cor(pred[, 1], y[, 1]), 0.8)
+})
+
+test_that("the network part never makes validation residuals worse", {
+  set.seed(5)
+  pred <- matrix(rnorm(200), 50)
+  resid <- cbind(pred[, 1] * 0.5 + rnorm(50, sd = 0.1), rnorm(50), -pred[, 3], pred[, 4] * 3)
+  resid[1, 2] <- NA
+  cal <- gpatlas:::network_shrinkage(pred, resid)
+  expect_true(all(cal["slope", ] >= 0 & cal["slope", ] <= 1))
+  expect_equal(unname(cal["slope", 3]), 0)
+  expect_equal(unname(cal["slope", 4]), 1)
+  part <- sweep(sweep(pred, 2, cal["slope", ], "*"), 2, cal["intercept", ], "+")
+  before <- colMeans(resid^2, na.rm = TRUE)
+  after <- colMeans((resid - part)^2, na.rm = TRUE)
+  expect_true(all(after <= before + 1e-12))
+})
+
+additive_fixture <- function() {
+  sim <- gp_simulate(n = 90, n_loci = 15, n_alleles = 3, n_phenotypes = 3, n_causal = 2,
+                     seed = 8)
+  parts <- gp_split(sim, prop = 0.8, seed = 2)
+  ctl <- gpatlas_control(latent_dim = 3, pheno_hidden = 8, decoder_hidden = 8, geno_hidden = 0,
+                         epochs_pheno = 15, epochs_geno = 15, batch_size = 16, threads = 1,
+                         n_seeds = 1, verbose = FALSE, seed = 2, patience = 0,
+                         valid_prop = 0.2)
+  list(fit = gpatlas(. ~ ., parts$train, ctl), test = parts$test)
+}
+
+test_that("the default model adds the additive path and the shrunk network", {
+  fx <- additive_fixture()
+  fit <- fx$fit
+  expect_true(fit$control$additive)
+  expect_false(is.null(fit$additive))
+  expect_false(is.null(fit$pheno_params))
+  geno <- gpatlas:::model_genotypes(fit, fx$test)
+  net <- gpatlas:::cpp_predict_genotype(fit$params, unclass(fit$control), 3L, geno, 3L, FALSE)
+  cal <- fit$calibration[[1]]
+  expect_true(all(cal["slope", ] >= 0))
+  net <- sweep(sweep(net, 2, cal["slope", ], "*"), 2, cal["intercept", ], "+")
+  add <- gpatlas:::additive_predict(fit$additive, geno, 3L)
+  want <- gpatlas:::unscale_phenotypes(add + net, fit$scaling)
+  expect_equal(predict(fit, fx$test), want, tolerance = 1e-6, ignore_attr = TRUE)
+  # Phenotype-to-phenotype prediction comes from the phenotype autoencoder.
+  pp <- predict(fit, fx$test, from = "phenotype")
+  expect_equal(dim(pp), dim(fx$test$pheno))
+  # The publication presets keep the pure network.
+  expect_false(gpatlas_control(preset = "publication")$additive)
+  expect_false(gpatlas_control(preset = "publication_simulated")$additive)
+})
+
+test_that("importance through both paths equals one prediction per ablated allele", {
+  fx <- additive_fixture()
+  fit <- fx$fit
+  test <- gp_subset(fx$test, 1:4)
+  imp <- gp_importance(fit, test, verbose = FALSE)
+  base <- predict(fit, test)
+  sc <- fit$scaling$scale
+  slow <- matrix(0, nrow(test$pheno), ncol(imp$matrix))
+  for (i in seq_len(nrow(test$pheno))) {
+    for (l in seq_len(ncol(test$geno))) {
+      g <- test$geno[i, l]
+      if (is.na(g)) next
+      alt <- test
+      # Setting the carried allele's one-hot bit to 0 leaves the locus without a call.
+      alt$geno[i, l] <- NA
+      d <- (predict(fit, gp_subset(alt, i)) - base[i, , drop = FALSE]) / sc
+      slow[i, (l - 1) * 3 + g + 1] <- sqrt(mean(d^2))
+    }
+  }
+  expect_equal(unname(imp$matrix), slow, tolerance = 1e-5)
+  # The additive part alone: the root mean square of the carried allele's coefficients.
+  carried <- imp$parts$additive$matrix != 0
+  rms <- sqrt(rowMeans(fit$additive$coef^2))
+  expect_equal(unname(imp$parts$additive$matrix[carried]),
+               rep(rms, each = nrow(slow))[as.vector(carried)], tolerance = 1e-8)
+  expect_true(all(c("importance_additive", "importance_network") %in% names(imp$features)))
+  expect_true(all(c("importance_additive", "importance_network") %in% names(imp$loci)))
+  # The slow C++ path with the additive part agrees with the fast one.
+  geno <- gpatlas:::model_genotypes(fit, test)
+  add_base <- gpatlas:::additive_predict(fit$additive, geno, 3L)
+  pheno0 <- matrix(0, nrow(geno), 3)
+  fast <- gpatlas:::cpp_importance(fit$params, unclass(fit$control), 3L, "genotype", geno, 3L,
+                                   pheno0, FALSE, "prediction", FALSE, FALSE, -1L,
+                                   fit$calibration[[1]], add_base, fit$additive$coef, "total")
+  slow_cpp <- gpatlas:::cpp_importance(fit$params, unclass(fit$control), 3L, "genotype", geno,
+                                       3L, pheno0, FALSE, "prediction", TRUE, FALSE, -1L,
+                                       fit$calibration[[1]], add_base, fit$additive$coef,
+                                       "total")
+  expect_equal(fast$per_individual, slow_cpp$per_individual, tolerance = 1e-6)
+  expect_equal(fast$per_phenotype, slow_cpp$per_phenotype, tolerance = 1e-6)
+})
+
+test_that("a default fit survives saveRDS with both paths", {
+  fx <- additive_fixture()
+  path <- tempfile(fileext = ".rds")
+  saveRDS(fx$fit, path)
+  back <- readRDS(path)
+  expect_identical(predict(back, fx$test), predict(fx$fit, fx$test))
+  expect_identical(predict(back, fx$test, from = "phenotype"),
+                   predict(fx$fit, fx$test, from = "phenotype"))
+  expect_identical(gp_importance(back, fx$test, verbose = FALSE)$matrix,
+                   gp_importance(fx$fit, fx$test, verbose = FALSE)$matrix)
+})
+
+test_that("settings beyond what the core represents are refused", {
+  expect_error(gpatlas_control(latent_dim = 3e9), "latent_dim")
+  expect_error(gpatlas_control(epochs_geno = 1e10), "epochs_geno")
+  expect_error(gpatlas_control(batch_size = 1e10), "batch_size")
+  expect_error(gpatlas_control(seed = Inf), "seed")
+  expect_error(gpatlas_control(seed = 1e20), "seed")
+  expect_error(gpatlas_control(additive = NA), "additive")
+  expect_error(gpatlas_control(additive_folds = 1), "additive_folds")
+  expect_warning(ctl <- gpatlas_control(threads = 10000), "threads")
+  expect_lte(ctl$threads, parallel::detectCores())
+})
