@@ -78,8 +78,8 @@ check_gp_data <- function(data, arg = "data") {
 }
 
 # Phenotypes of `data` for the traits of `fit`: present, finite, and within float32 once
-# put on the model's scale.
-check_model_phenotypes <- function(fit, data, arg) {
+# put on the model's scale; returns them on that scale.
+model_phenotypes <- function(fit, data, arg) {
   check_gp_data(data, arg)
   missing_traits <- setdiff(fit$traits, colnames(data$pheno))
   if (length(missing_traits)) {
@@ -88,7 +88,7 @@ check_model_phenotypes <- function(fit, data, arg) {
   }
   y <- data$pheno[, fit$traits, drop = FALSE]
   check_phenotype_values(y, arg)
-  scaled <- sweep(sweep(y, 2L, fit$scaling$center, "-"), 2L, fit$scaling$scale, "/")
+  scaled <- scale_phenotypes(y, fit$scaling)
   big <- !is.na(scaled) & !(abs(scaled) <= float32_max)
   if (any(big)) {
     k <- which(big)[1L]
@@ -98,7 +98,7 @@ check_model_phenotypes <- function(fit, data, arg) {
       arg, cell_col(scaled, k), cell_row(scaled, k), format(scaled[k], digits = 6)
     ), call. = FALSE)
   }
-  invisible(TRUE)
+  scaled
 }
 
 # Genotypes of `data` for the markers of `fit`: whole-number codes the model knows.

@@ -147,17 +147,6 @@ model_genotypes <- function(fit, data) {
   geno
 }
 
-# Phenotypes of `data` for the traits of `fit`, on the model's (standardized) scale.
-model_phenotypes <- function(fit, data, arg) {
-  check_model_phenotypes(fit, data, arg)
-  missing_traits <- setdiff(fit$traits, colnames(data$pheno))
-  if (length(missing_traits)) {
-    stop(sprintf("`%s` lacks trait(s) of the model: %s", arg,
-                 paste(missing_traits, collapse = ", ")), call. = FALSE)
-  }
-  scale_phenotypes(data$pheno[, fit$traits, drop = FALSE], fit$scaling)
-}
-
 locus_importance <- function(features, n_alleles) {
   imp <- matrix(features$importance, nrow = n_alleles)
   best <- max.col(t(imp), ties.method = "first")
