@@ -17,8 +17,8 @@ cpp_threads <- function() {
     .Call(`_gpatlas_cpp_threads`)
 }
 
-cpp_importance <- function(params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose, slow_feature_limit = -1L, calibration = NULL, additive_base = NULL, additive_coef = NULL, ablate = "total") {
-    .Call(`_gpatlas_cpp_importance`, params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose, slow_feature_limit, calibration, additive_base, additive_coef, ablate)
+cpp_importance <- function(params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose, slow_feature_limit = -1L, calibration = NULL, additive_base = NULL, additive_coef = NULL, ablate = "total", additive_pairs = NULL) {
+    .Call(`_gpatlas_cpp_importance`, params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose, slow_feature_limit, calibration, additive_base, additive_coef, ablate, additive_pairs)
 }
 
 cpp_lasso_cv <- function(x, y, fold, n_folds, nlambda, lambda_min_ratio, patience, tol, threads) {

@@ -22,7 +22,7 @@
 # locus-major), oof (individuals x traits: out-of-fold predictions at the chosen penalty, NA
 # where the trait is missing), lambda (traits), freq (loci x alleles), nfolds.
 additive_fit <- function(y, geno, n_alleles, nfolds = 5L, nlambda = 50L, patience = 10L,
-                         seed = 1L, threads = 1L) {
+                         seed = 1L, threads = 1L, pair_top = 0L) {
   n <- nrow(y)
   m <- ncol(y)
   L <- ncol(geno)
@@ -44,8 +44,107 @@ additive_fit <- function(y, geno, n_alleles, nfolds = 5L, nlambda = 50L, patienc
   }
   oof <- res$oof
   oof[is.na(y)] <- NA_real_
-  list(intercept = intercept, coef = coef, oof = oof, lambda = res$lambda, steps = res$steps,
-       freq = freq, nfolds = as.integer(nfolds))
+  pairs <- NULL
+  if (pair_top >= 2L) {
+    scale_x <- sqrt(colMeans(X^2) - colMeans(X)^2)
+    pf <- pair_fit(y - oof, geno, freq, res$beta * scale_x, L, length(codes), folds, nfolds,
+                   nlambda, patience, pair_top, threads)
+    intercept <- intercept + pf$intercept
+    oof <- oof + pf$oof
+    pairs <- pf$terms
+  }
+  list(intercept = intercept, coef = coef, pairs = pairs, oof = oof, lambda = res$lambda,
+       steps = res$steps, freq = freq, nfolds = as.integer(nfolds))
+}
+
+# The pairwise path: per trait, products of the centred allele indicators of every pair of its
+# `top` loci with the largest standardized lasso effects, fitted by a cross-validated lasso
+# (same folds) to the additive path's out-of-fold residuals `r`. Centring each indicator at
+# its training frequency makes a product carry no main effect on its own (for independent
+# loci) and a missing call contribute 0. Alleles enter as indicators of codes 1..A-1 (code 0
+# is the reference; the centred indicators of the others span the same space).
+# Returns intercept (traits), oof (individuals x traits, 0 where no pair enters) and terms: a
+# data frame (trait, locus1, allele1, locus2, allele2, centre1, centre2, weight), a term
+# adding weight * (x1 - centre1) * (x2 - centre2), x = 1 if the individual carries the allele.
+pair_fit <- function(r, geno, freq, beta_std, L, n_codes, folds, nfolds, nlambda, patience,
+                     top, threads) {
+  m <- ncol(r)
+  A <- ncol(freq)
+  intercept <- numeric(m)
+  oof <- matrix(0, nrow(r), m)
+  terms <- vector("list", m)
+  for (t in seq_len(m)) {
+    score <- apply(matrix(abs(beta_std[, t]), L, n_codes), 1L, max)
+    loci <- utils::head(order(-score)[score[order(-score)] > 0], top)
+    ok <- !is.na(r[, t])
+    if (length(loci) < 2L || sum(ok) < 2L * nfolds) next
+    cand <- pair_candidates(loci, A)
+    cand$centre1 <- freq[cbind(cand$locus1, cand$allele1 + 1L)]
+    cand$centre2 <- freq[cbind(cand$locus2, cand$allele2 + 1L)]
+    Z <- pair_matrix(geno, cand)
+    fit <- cpp_lasso_cv(Z, matrix(r[, t]), as.integer(folds - 1L), as.integer(nfolds),
+                        as.integer(nlambda), 0.01, as.integer(patience), 1e-5,
+                        as.integer(threads))
+    nz <- which(fit$beta[, 1L] != 0)
+    if (!length(nz)) next
+    intercept[t] <- fit$intercept[1L]
+    o <- fit$oof[, 1L]
+    o[!ok] <- 0
+    oof[, t] <- o
+    cand <- cand[nz, , drop = FALSE]
+    terms[[t]] <- data.frame(trait = t, cand, weight = fit$beta[nz, 1L])
+  }
+  terms <- do.call(rbind, terms)
+  if (is.null(terms)) terms <- pair_terms_empty()
+  list(intercept = intercept, oof = oof, terms = terms)
+}
+
+pair_terms_empty <- function() {
+  data.frame(trait = integer(), locus1 = integer(), allele1 = integer(), locus2 = integer(),
+             allele2 = integer(), centre1 = numeric(), centre2 = numeric(), weight = numeric())
+}
+
+# Candidate terms among `loci`: every pair of loci and of their non-reference allele codes.
+pair_candidates <- function(loci, A) {
+  lp <- utils::combn(sort(loci), 2L)
+  codes <- seq_len(A - 1L)
+  grid <- expand.grid(a2 = codes, a1 = codes, k = seq_len(ncol(lp)))
+  data.frame(locus1 = lp[1L, grid$k], allele1 = grid$a1, locus2 = lp[2L, grid$k],
+             allele2 = grid$a2)
+}
+
+# Values of the terms (individuals x terms): (x1 - centre1) * (x2 - centre2), 0 where either
+# call is missing.
+pair_matrix <- function(geno, terms) {
+  ind <- function(locus, allele, centre) {
+    x <- (geno[, locus, drop = FALSE] == rep(allele, each = nrow(geno))) + 0
+    sweep(x, 2L, centre, "-")
+  }
+  v <- ind(terms$locus1, terms$allele1, terms$centre1) *
+    ind(terms$locus2, terms$allele2, terms$centre2)
+  v[is.na(v)] <- 0
+  v
+}
+
+# Pair terms with 0-based trait, locus and allele indices, as the core takes them (NULL: none).
+pair_terms_c <- function(terms) {
+  if (is.null(terms) || !nrow(terms)) return(NULL)
+  idx <- c("trait", "locus1", "locus2")
+  terms[idx] <- lapply(terms[idx], function(v) as.integer(v - 1L))
+  terms[c("allele1", "allele2")] <- lapply(terms[c("allele1", "allele2")], as.integer)
+  as.list(terms)
+}
+
+# Prediction of the pair terms (individuals x traits).
+pair_predict <- function(terms, geno, m) {
+  out <- matrix(0, nrow(geno), m)
+  if (is.null(terms) || !nrow(terms)) return(out)
+  v <- pair_matrix(geno, terms)
+  for (t in unique(terms$trait)) {
+    k <- which(terms$trait == t)
+    out[, t] <- v[, k, drop = FALSE] %*% terms$weight[k]
+  }
+  out
 }
 
 # Dense design matrix: one indicator column per locus and code in `codes` (code-major blocks),
@@ -89,7 +188,7 @@ additive_predict <- function(add, geno, n_alleles) {
     rows <- (l - 1L) * n_alleles + g[ok] + 1L
     out[ok, ] <- out[ok, , drop = FALSE] + add$coef[rows, , drop = FALSE]
   }
-  out
+  out + pair_predict(add$pairs, geno, m)
 }
 
 # Per trait, how much of the network's output to keep: the least-squares slope of the

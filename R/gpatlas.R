@@ -140,6 +140,7 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
                             valid_prop = NULL, patience = NULL, lr_drops = NULL,
                             n_seeds = NULL,
                             calibrate = NULL, additive = NULL, additive_folds = NULL,
+                            additive_pairs = NULL,
                             bn_momentum = NULL, mask_missing = NULL, standardize = NULL,
                             seed = NULL, threads = NULL, verbose = NULL) {
   preset <- match.arg(preset)
@@ -151,7 +152,7 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
     batch_size = 16L, lr = 1e-3, beta1 = 0.5, beta2 = 0.999, l1 = 0.8, l2 = 0.01,
     weight_decay = 0, group_lasso = 0, lasso = 0, lr_schedule = "constant", valid_prop = 0,
     patience = 0L, lr_drops = 0L, n_seeds = 1L, calibrate = FALSE, additive = FALSE,
-    additive_folds = 5L, bn_momentum = 0.8,
+    additive_folds = 5L, additive_pairs = 0L, bn_momentum = 0.8,
     mask_missing = FALSE, standardize = FALSE, seed = 1L, threads = NULL,
     verbose = interactive()
   )
@@ -159,7 +160,7 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
     base <- utils::modifyList(base, list(
       geno_hidden = 0L, pheno_noise_sd = 0.1, epochs_pheno = 100L, epochs_geno = 200L,
       lr = 3e-3, l1 = 0, lasso = 1e-4, valid_prop = 0.1, patience = 20L, lr_drops = 1L,
-      n_seeds = 2L, additive = TRUE,
+      n_seeds = 2L, additive = TRUE, additive_pairs = 20L,
       calibrate = TRUE, bn_momentum = 0.1, mask_missing = TRUE, standardize = TRUE
     ))
   }
@@ -178,6 +179,7 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
                 valid_prop = valid_prop, patience = patience, lr_drops = lr_drops,
                 n_seeds = n_seeds,
                 calibrate = calibrate, additive = additive, additive_folds = additive_folds,
+                additive_pairs = additive_pairs,
                 bn_momentum = bn_momentum, mask_missing = mask_missing,
                 standardize = standardize, seed = seed, threads = threads, verbose = verbose)
   given <- given[!vapply(given, is.null, logical(1))]
@@ -188,7 +190,7 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
   ctl$threads <- resolve_thread_count(ctl$threads)
   int_keys <- c("latent_dim", "pheno_hidden", "decoder_hidden", "geno_hidden", "epochs_pheno",
                 "epochs_geno", "batch_size", "patience", "lr_drops", "n_seeds", "threads",
-                "additive_folds")
+                "additive_folds", "additive_pairs")
   ctl[int_keys] <- lapply(ctl[int_keys], as.integer)
   ctl$preset <- preset
   structure(ctl, class = "gpatlas_control")
@@ -224,6 +226,10 @@ check_control <- function(ctl) {
       stop(sprintf("`%s` = %s is beyond the largest supported value %d", nm, format(v),
                    int_max), call. = FALSE)
     }
+  }
+  v <- ctl$additive_pairs
+  if (!is.numeric(v) || length(v) != 1L || is.na(v) || v < 0 || v > 200 || v != round(v)) {
+    stop("`additive_pairs` must be a whole number between 0 and 200", call. = FALSE)
   }
   v <- ctl$additive_folds
   if (!is.numeric(v) || length(v) != 1L || is.na(v) || v < 3 || v > 20 || v != round(v)) {
@@ -351,7 +357,7 @@ gpatlas <- function(formula, data, control = gpatlas_control()) {
     if (isTRUE(control$verbose)) message("additive path: lasso per trait")
     secs <- system.time(additive <- additive_fit(
       y_std, geno, data$n_alleles, nfolds = control$additive_folds, seed = control$seed,
-      threads = control$threads))
+      threads = control$threads, pair_top = control$additive_pairs))
     additive$seconds <- secs[["elapsed"]]
     resid <- y_std - additive$oof
     rs <- apply(resid, 2L, stats::sd, na.rm = TRUE)

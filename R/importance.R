@@ -83,7 +83,7 @@ gp_importance <- function(fit, data, from = c("genotype", "phenotype"),
       members_mean(fit, function(params, k) {
         cpp_importance(params, ctl, length(fit$traits), "genotype", geno, fit$n_alleles,
                        pheno_std, statistic == "mse", statistic, FALSE, progress, -1L,
-                       fit$calibration[[k]], add_base, add$coef, ablate)
+                       fit$calibration[[k]], add_base, add$coef, ablate, pair_terms_c(add$pairs))
       })
     }
     res <- run("total", isTRUE(verbose))

@@ -70,8 +70,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // cpp_importance
-List cpp_importance(List params, List control, int n_pheno, std::string from, Nullable<IntegerMatrix> geno, int n_alleles, NumericMatrix pheno, bool use_observed, std::string statistic, bool slow, bool verbose, int slow_feature_limit, Nullable<NumericMatrix> calibration, Nullable<NumericMatrix> additive_base, Nullable<NumericMatrix> additive_coef, std::string ablate);
-RcppExport SEXP _gpatlas_cpp_importance(SEXP paramsSEXP, SEXP controlSEXP, SEXP n_phenoSEXP, SEXP fromSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP phenoSEXP, SEXP use_observedSEXP, SEXP statisticSEXP, SEXP slowSEXP, SEXP verboseSEXP, SEXP slow_feature_limitSEXP, SEXP calibrationSEXP, SEXP additive_baseSEXP, SEXP additive_coefSEXP, SEXP ablateSEXP) {
+List cpp_importance(List params, List control, int n_pheno, std::string from, Nullable<IntegerMatrix> geno, int n_alleles, NumericMatrix pheno, bool use_observed, std::string statistic, bool slow, bool verbose, int slow_feature_limit, Nullable<NumericMatrix> calibration, Nullable<NumericMatrix> additive_base, Nullable<NumericMatrix> additive_coef, std::string ablate, Nullable<List> additive_pairs);
+RcppExport SEXP _gpatlas_cpp_importance(SEXP paramsSEXP, SEXP controlSEXP, SEXP n_phenoSEXP, SEXP fromSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP phenoSEXP, SEXP use_observedSEXP, SEXP statisticSEXP, SEXP slowSEXP, SEXP verboseSEXP, SEXP slow_feature_limitSEXP, SEXP calibrationSEXP, SEXP additive_baseSEXP, SEXP additive_coefSEXP, SEXP ablateSEXP, SEXP additive_pairsSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -91,7 +91,8 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< Nullable<NumericMatrix> >::type additive_base(additive_baseSEXP);
     Rcpp::traits::input_parameter< Nullable<NumericMatrix> >::type additive_coef(additive_coefSEXP);
     Rcpp::traits::input_parameter< std::string >::type ablate(ablateSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_importance(params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose, slow_feature_limit, calibration, additive_base, additive_coef, ablate));
+    Rcpp::traits::input_parameter< Nullable<List> >::type additive_pairs(additive_pairsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_importance(params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose, slow_feature_limit, calibration, additive_base, additive_coef, ablate, additive_pairs));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -153,7 +154,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_gpatlas_cpp_predict_genotype", (DL_FUNC) &_gpatlas_cpp_predict_genotype, 6},
     {"_gpatlas_cpp_predict_phenotype", (DL_FUNC) &_gpatlas_cpp_predict_phenotype, 4},
     {"_gpatlas_cpp_threads", (DL_FUNC) &_gpatlas_cpp_threads, 0},
-    {"_gpatlas_cpp_importance", (DL_FUNC) &_gpatlas_cpp_importance, 16},
+    {"_gpatlas_cpp_importance", (DL_FUNC) &_gpatlas_cpp_importance, 17},
     {"_gpatlas_cpp_lasso_cv", (DL_FUNC) &_gpatlas_cpp_lasso_cv, 9},
     {"_gpatlas_cpp_lasso_fit", (DL_FUNC) &_gpatlas_cpp_lasso_fit, 4},
     {"_gpatlas_cpp_vida", (DL_FUNC) &_gpatlas_cpp_vida, 9},

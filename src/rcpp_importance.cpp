@@ -11,7 +11,7 @@ List cpp_importance(List params, List control, int n_pheno, std::string from,
                     int slow_feature_limit = -1, Nullable<NumericMatrix> calibration = R_NilValue,
                     Nullable<NumericMatrix> additive_base = R_NilValue,
                     Nullable<NumericMatrix> additive_coef = R_NilValue,
-                    std::string ablate = "total") {
+                    std::string ablate = "total", Nullable<List> additive_pairs = R_NilValue) {
   gpatlas::Control c = control_from_list(control);
   gpatlas::set_core_threads(c.threads);
   gpatlas::ParamList pl = params_from_list(params);
@@ -54,6 +54,15 @@ List cpp_importance(List params, List control, int n_pheno, std::string from,
           map.additive_coef[static_cast<size_t>(j) * n_pheno + k] = ac(j, k);
       if (ablate != "total" && ablate != "network" && ablate != "additive")
         stop("ablate must be \"total\", \"network\" or \"additive\"");
+      // Pair terms: trait, locus and allele columns 0-based.
+      if (additive_pairs.isNotNull()) {
+        List tp(additive_pairs);
+        IntegerVector tr = tp["trait"], l1 = tp["locus1"], a1 = tp["allele1"],
+                      l2 = tp["locus2"], a2 = tp["allele2"];
+        NumericVector c1 = tp["centre1"], c2 = tp["centre2"], w = tp["weight"];
+        for (R_xlen_t k = 0; k < tr.size(); ++k)
+          map.pair_terms.push_back({tr[k], l1[k], a1[k], l2[k], a2[k], c1[k], c2[k], w[k]});
+      }
       map.ablate_network = ablate != "additive";
       map.ablate_additive = ablate != "network";
     }

@@ -171,6 +171,16 @@ struct OutputMap {
   // row-major). Ablating feature j of individual i moves it by -coef[j] x_ij. The flags pick
   // which part's change is measured (both: the model's total change).
   std::vector<double> additive_base, additive_coef;
+  // Pairwise terms of the additive path: a term adds weight * (x1 - centre1) * (x2 - centre2)
+  // to its trait, x = 1 where the individual carries the allele (0-based locus and allele
+  // code), and a missing call at either locus makes it 0. Ablating the carried allele of either
+  // locus leaves that locus without a call and so removes the term (a change of minus its
+  // value). Their predictions are in additive_base.
+  struct PairTerm {
+    int trait = 0, locus1 = 0, allele1 = 0, locus2 = 0, allele2 = 0;
+    double centre1 = 0, centre2 = 0, weight = 0;
+  };
+  std::vector<PairTerm> pair_terms;
   bool ablate_network = true, ablate_additive = true;
   bool has_additive() const { return !additive_coef.empty(); }
 };

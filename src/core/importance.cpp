@@ -80,9 +80,14 @@ std::function<torch::Tensor(const torch::Tensor&)> output_fn(const OutputMap* ma
 // parts the map asks for.
 struct AdditiveView {
   const OutputMap* map = nullptr;
+  const GenoData* geno = nullptr;
   torch::Tensor base, coef;  // n x m, features x m (double, views of the map's vectors)
-  AdditiveView(const OutputMap* m, int64_t n, int64_t features, int n_pheno) : map(m) {
+  // For each locus, the pair terms it enters.
+  std::vector<std::vector<int>> terms_of;
+  AdditiveView(const OutputMap* m, const GenoData& g, int64_t features, int n_pheno)
+      : map(m), geno(&g) {
     if (!m || !m->has_additive()) return;
+    const int64_t n = g.n;
     if (static_cast<int64_t>(m->additive_base.size()) != n * n_pheno ||
         static_cast<int64_t>(m->additive_coef.size()) != features * n_pheno)
       throw std::invalid_argument("the additive path needs n x m predictions and features x m "
@@ -91,8 +96,33 @@ struct AdditiveView {
     auto* pc = const_cast<double*>(m->additive_coef.data());
     base = torch::from_blob(pb, {n, n_pheno}, torch::kDouble);
     coef = torch::from_blob(pc, {features, n_pheno}, torch::kDouble);
+    if (m->pair_terms.empty()) return;
+    terms_of.resize(static_cast<size_t>(g.loci));
+    for (size_t t = 0; t < m->pair_terms.size(); ++t) {
+      const auto& pt = m->pair_terms[t];
+      const bool ok = pt.trait >= 0 && pt.trait < n_pheno && pt.locus1 >= 0 &&
+                      pt.locus1 < g.loci && pt.locus2 >= 0 && pt.locus2 < g.loci &&
+                      pt.allele1 >= 0 && pt.allele1 < g.alleles && pt.allele2 >= 0 &&
+                      pt.allele2 < g.alleles && pt.locus1 != pt.locus2;
+      if (!ok) throw std::invalid_argument("a pair term names a trait, locus or allele "
+                                           "outside the model");
+      terms_of[static_cast<size_t>(pt.locus1)].push_back(static_cast<int>(t));
+      terms_of[static_cast<size_t>(pt.locus2)].push_back(static_cast<int>(t));
+    }
   }
   bool active() const { return base.defined(); }
+  // Centred indicator (x - centre) of one side of a term for individual i; 0 without a call.
+  double side(int64_t i, int locus, int allele, double centre) const {
+    const uint8_t code = geno->codes[static_cast<size_t>(i) * geno->loci + locus];
+    if (code == kMissingCode) return 0.0;
+    return (code == allele ? 1.0 : 0.0) - centre;
+  }
+  // Ablating the carried allele of a locus leaves it without a call, which removes every
+  // pair term of the locus: the change is minus the term's value.
+  double term_value(int64_t i, const OutputMap::PairTerm& pt) const {
+    return pt.weight * side(i, pt.locus1, pt.allele1, pt.centre1) *
+           side(i, pt.locus2, pt.allele2, pt.centre2);
+  }
   void apply(int64_t i, const std::vector<int64_t>& feats, const torch::Tensor& x,
              torch::Tensor& base_out, torch::Tensor& alt_out) const {
     if (!active()) return;
@@ -100,10 +130,22 @@ struct AdditiveView {
     if (!map->ablate_network) alt_out = base_out.expand_as(alt_out).clone();
     base_out = base_out + off;
     alt_out = alt_out + off;
-    if (map->ablate_additive) {
-      auto idx = torch::tensor(feats, torch::kLong);
-      alt_out = alt_out - coef.index_select(0, idx) * x.unsqueeze(1);
+    if (!map->ablate_additive) return;
+    auto idx = torch::tensor(feats, torch::kLong);
+    auto change = coef.index_select(0, idx) * x.unsqueeze(1);
+    if (!terms_of.empty()) {
+      auto acc = change.accessor<double, 2>();
+      auto xv = x.accessor<double, 1>();
+      for (size_t q = 0; q < feats.size(); ++q) {
+        if (xv[q] == 0.0) continue;
+        const int64_t locus = feats[q] / geno->alleles;
+        for (const int t : terms_of[static_cast<size_t>(locus)]) {
+          const auto& pt = map->pair_terms[static_cast<size_t>(t)];
+          acc[q][pt.trait] += xv[q] * term_value(i, pt);
+        }
+      }
     }
+    alt_out = alt_out - change;
   }
 };
 
@@ -173,7 +215,7 @@ ImportanceResult genotype_importance(const ParamList& params, const Control& arc
   const float* pa2t = a2t.data_ptr<float>();
   const auto b1 = ev.nets.b1.to(torch::kDouble);
   ImportanceResult res = empty_result(geno.n, static_cast<int>(F), n_pheno);
-  const AdditiveView additive(output, geno.n, F, n_pheno);
+  const AdditiveView additive(output, geno, F, n_pheno);
   // Large chunks: one parallel region per chunk, and a typical individual fits in one or two.
   const int64_t chunk = 16384;
   auto dlat = torch::empty({chunk, D}, torch::kDouble);
@@ -285,7 +327,7 @@ ImportanceResult genotype_importance_slow(const ParamList& params, const Control
   const auto w = ev.nets.w1t.to(torch::kDouble);
   const auto b1 = ev.nets.b1.to(torch::kDouble);
   ImportanceResult res = empty_result(geno.n, static_cast<int>(F), n_pheno);
-  const AdditiveView additive(output, geno.n, F, n_pheno);
+  const AdditiveView additive(output, geno, F, n_pheno);
   torch::Tensor y, mask;
   for (int64_t i = 0; i < geno.n; ++i) {
     if (stat == ImportanceStat::mse) std::tie(y, mask) = observed_row(*observed, i);

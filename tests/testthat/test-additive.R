@@ -119,25 +119,34 @@ test_that("the default model adds the additive path and the shrunk network", {
   expect_false(gpatlas_control(preset = "publication_simulated")$additive)
 })
 
-test_that("importance through both paths equals one prediction per ablated allele", {
-  fx <- additive_fixture()
-  fit <- fx$fit
-  test <- gp_subset(fx$test, 1:4)
-  imp <- gp_importance(fit, test, verbose = FALSE)
+# Importance by one prediction per ablated allele: setting the carried allele's one-hot bit to
+# 0 leaves the locus without a call.
+importance_by_prediction <- function(fit, test) {
   base <- predict(fit, test)
   sc <- fit$scaling$scale
-  slow <- matrix(0, nrow(test$pheno), ncol(imp$matrix))
+  A <- fit$n_alleles
+  slow <- matrix(0, nrow(test$pheno), ncol(test$geno) * A)
   for (i in seq_len(nrow(test$pheno))) {
     for (l in seq_len(ncol(test$geno))) {
       g <- test$geno[i, l]
       if (is.na(g)) next
       alt <- test
-      # Setting the carried allele's one-hot bit to 0 leaves the locus without a call.
       alt$geno[i, l] <- NA
       d <- (predict(fit, gp_subset(alt, i)) - base[i, , drop = FALSE]) / sc
-      slow[i, (l - 1) * 3 + g + 1] <- sqrt(mean(d^2))
+      slow[i, (l - 1) * A + g + 1] <- sqrt(mean(d^2))
     }
   }
+  slow
+}
+
+test_that("importance through both paths equals one prediction per ablated allele", {
+  fx <- additive_fixture()
+  fit <- fx$fit
+  # The main additive coefficients alone here (pair terms: the test below).
+  fit$additive$pairs <- NULL
+  test <- gp_subset(fx$test, 1:4)
+  imp <- gp_importance(fit, test, verbose = FALSE)
+  slow <- importance_by_prediction(fit, test)
   expect_equal(unname(imp$matrix), slow, tolerance = 1e-5)
   # The additive part alone: the root mean square of the carried allele's coefficients.
   carried <- imp$parts$additive$matrix != 0
@@ -183,4 +192,77 @@ test_that("settings beyond what the core represents are refused", {
   expect_error(gpatlas_control(additive_folds = 1), "additive_folds")
   expect_warning(ctl <- gpatlas_control(threads = 10000), "threads")
   expect_lte(ctl$threads, parallel::detectCores())
+})
+
+# Two traits over 20 biallelic loci: trait 1 = x1 + x2 + 3 x1 x2 (+ noise), trait 2 additive.
+pair_data <- function(n, seed) {
+  set.seed(seed)
+  geno <- matrix(rbinom(n * 20, 1, 0.5), n, 20,
+                 dimnames = list(sprintf("i%03d", seq_len(n)), sprintf("m%02d", 1:20)))
+  y1 <- geno[, 1] + geno[, 2] + 3 * geno[, 1] * geno[, 2] + rnorm(n, sd = 0.3)
+  y2 <- geno[, 5] - geno[, 6] + rnorm(n, sd = 0.3)
+  gp_data(cbind(t1 = y1, t2 = y2), geno)
+}
+
+test_that("the pair path finds a planted interaction and predicts through its terms", {
+  train <- pair_data(300, 1)
+  test <- pair_data(200, 2)
+  y <- train$pheno
+  geno <- train$geno
+  storage.mode(geno) <- "integer"
+  with_pairs <- gpatlas:::additive_fit(y, geno, 2L, pair_top = 5L)
+  without <- gpatlas:::additive_fit(y, geno, 2L, pair_top = 0L)
+  terms <- with_pairs$pairs
+  expect_true(any(terms$trait == 1 & terms$locus1 == 1 & terms$locus2 == 2))
+  gt <- test$geno
+  storage.mode(gt) <- "integer"
+  r2 <- function(add) {
+    p <- gpatlas:::additive_predict(add, gt, 2L)[, 1]
+    1 - sum((test$pheno[, 1] - p)^2) / sum((test$pheno[, 1] - mean(test$pheno[, 1]))^2)
+  }
+  expect_gt(r2(with_pairs), r2(without) + 0.05)
+  # The terms' prediction, term by term, with a missing call contributing nothing.
+  gt[1:5, 1] <- NA
+  manual <- matrix(0, nrow(gt), 2)
+  for (k in seq_len(nrow(terms))) {
+    tm <- terms[k, ]
+    v <- ((gt[, tm$locus1] == tm$allele1) - tm$centre1) *
+      ((gt[, tm$locus2] == tm$allele2) - tm$centre2) * tm$weight
+    v[is.na(v)] <- 0
+    manual[, tm$trait] <- manual[, tm$trait] + v
+  }
+  expect_equal(gpatlas:::pair_predict(terms, gt, 2L), manual, tolerance = 1e-12)
+  expect_true(all(gpatlas:::pair_predict(terms, gt, 2L)[1:5, 1] ==
+                    gpatlas:::pair_predict(terms[terms$locus1 != 1, ], gt, 2L)[1:5, 1]))
+})
+
+test_that("importance with pair terms equals one prediction per ablated allele", {
+  train <- pair_data(300, 3)
+  test <- gp_subset(pair_data(6, 4), 1:6)
+  test$geno[2, 1] <- NA
+  ctl <- gpatlas_control(latent_dim = 3, pheno_hidden = 8, decoder_hidden = 8,
+                         epochs_pheno = 5, epochs_geno = 5, threads = 1, n_seeds = 1,
+                         verbose = FALSE, seed = 3, patience = 0, additive_pairs = 5)
+  fit <- gpatlas(. ~ ., train, ctl)
+  expect_gt(nrow(fit$additive$pairs), 0)
+  imp <- gp_importance(fit, test, verbose = FALSE)
+  expect_equal(unname(imp$matrix), importance_by_prediction(fit, test), tolerance = 1e-5)
+  # The slow C++ path agrees with the fast one.
+  geno <- gpatlas:::model_genotypes(fit, test)
+  args <- list(fit$params, unclass(fit$control), 2L, "genotype", geno, 2L,
+               matrix(0, nrow(geno), 2), FALSE, "prediction")
+  tail_args <- list(FALSE, -1L, fit$calibration[[1]],
+                    gpatlas:::additive_predict(fit$additive, geno, 2L), fit$additive$coef,
+                    "total", gpatlas:::pair_terms_c(fit$additive$pairs))
+  fast <- do.call(gpatlas:::cpp_importance, c(args, FALSE, tail_args))
+  slow <- do.call(gpatlas:::cpp_importance, c(args, TRUE, tail_args))
+  expect_equal(fast$per_individual, slow$per_individual, tolerance = 1e-6)
+  # A term naming a locus outside the model is refused.
+  bad <- gpatlas:::pair_terms_c(fit$additive$pairs)
+  bad$locus2[1] <- 99L
+  tail_args[[7]] <- bad
+  expect_error(do.call(gpatlas:::cpp_importance, c(args, FALSE, tail_args)), "outside the model")
+  path <- tempfile(fileext = ".rds")
+  saveRDS(fit, path)
+  expect_identical(predict(readRDS(path), test), predict(fit, test))
 })
