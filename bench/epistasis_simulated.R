@@ -67,9 +67,9 @@ run <- function(name, train, test, genetic) {
 }
 
 live <- gp_simulate(seed = seed, epistasis = "live", epistasis_var = 0.3)
-ids <- rownames(live$pheno)
-live_clean <- live$pheno  # noise = 0: the phenotypes are the genetic values
-tab_live <- run("live", gp_subset(live, ids[1:480]), gp_subset(live, ids[481:600]), live_clean)
+live_parts <- gp_split(live, 0.8, method = "sequential")  # individuals 1-480 / 481-600
+# noise = 0: the phenotypes are the genetic values.
+tab_live <- run("live", live_parts$train, live_parts$test, live$pheno)
 sim <- simulate_epistasis(n, seed = seed)
 parts <- gp_split(sim$data, prop = 0.8, seed = seed)
 tab_local <- run("local", parts$train, parts$test, sim$genetic)
