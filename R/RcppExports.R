@@ -21,12 +21,12 @@ cpp_importance <- function(params, control, n_pheno, from, geno, n_alleles, phen
     .Call(`_gpatlas_cpp_importance`, params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose, slow_feature_limit, calibration, additive_base, additive_coef, ablate, additive_pairs)
 }
 
-cpp_lasso_cv <- function(x, y, fold, n_folds, nlambda, lambda_min_ratio, patience, tol, threads) {
-    .Call(`_gpatlas_cpp_lasso_cv`, x, y, fold, n_folds, nlambda, lambda_min_ratio, patience, tol, threads)
+cpp_lasso_cv <- function(x, y, fold, n_folds, nlambda, lambda_min_ratio, patience, tol, threads, alpha = 1.0) {
+    .Call(`_gpatlas_cpp_lasso_cv`, x, y, fold, n_folds, nlambda, lambda_min_ratio, patience, tol, threads, alpha)
 }
 
-cpp_lasso_fit <- function(x, y, lambda, tol) {
-    .Call(`_gpatlas_cpp_lasso_fit`, x, y, lambda, tol)
+cpp_lasso_fit <- function(x, y, lambda, tol, alpha = 1.0) {
+    .Call(`_gpatlas_cpp_lasso_fit`, x, y, lambda, tol, alpha)
 }
 
 cpp_vida <- function(importance, z_thresholds, percentiles, method, alleles, partner_fraction, threads, block_size, verbose) {

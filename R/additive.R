@@ -22,7 +22,7 @@
 # locus-major), oof (individuals x traits: out-of-fold predictions at the chosen penalty, NA
 # where the trait is missing), lambda (traits), freq (loci x alleles), nfolds.
 additive_fit <- function(y, geno, n_alleles, nfolds = 5L, nlambda = 50L, patience = 10L,
-                         seed = 1L, threads = 1L, pair_top = 0L) {
+                         seed = 1L, threads = 1L, pair_top = 0L, alpha = 1) {
   n <- nrow(y)
   m <- ncol(y)
   L <- ncol(geno)
@@ -34,7 +34,7 @@ additive_fit <- function(y, geno, n_alleles, nfolds = 5L, nlambda = 50L, patienc
   yy <- y
   storage.mode(yy) <- "double"
   res <- cpp_lasso_cv(X, yy, as.integer(folds - 1L), as.integer(nfolds), as.integer(nlambda),
-                      0.01, as.integer(patience), 1e-5, as.integer(threads))
+                      0.01, as.integer(patience), 1e-5, as.integer(threads), as.double(alpha))
   coef <- matrix(0, L * A, m)
   intercept <- numeric(m)
   for (t in seq_len(m)) {

@@ -154,7 +154,7 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
                             valid_prop = NULL, patience = NULL, lr_drops = NULL,
                             n_seeds = NULL,
                             calibrate = NULL, additive = NULL, additive_folds = NULL,
-                            additive_pairs = NULL,
+                            additive_pairs = NULL, additive_alpha = NULL,
                             bn_momentum = NULL, mask_missing = NULL, standardize = NULL,
                             seed = NULL, threads = NULL, verbose = NULL) {
   preset <- match.arg(preset)
@@ -166,7 +166,7 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
     batch_size = 16L, lr = 1e-3, beta1 = 0.5, beta2 = 0.999, l1 = 0.8, l2 = 0.01,
     weight_decay = 0, group_lasso = 0, lasso = 0, lr_schedule = "constant", valid_prop = 0,
     patience = 0L, lr_drops = 0L, n_seeds = 1L, calibrate = FALSE, additive = FALSE,
-    additive_folds = 5L, additive_pairs = 0L, bn_momentum = 0.8,
+    additive_folds = 5L, additive_pairs = 0L, additive_alpha = 1, bn_momentum = 0.8,
     mask_missing = FALSE, standardize = FALSE, seed = 1L, threads = NULL,
     verbose = interactive()
   )
@@ -193,7 +193,7 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
                 valid_prop = valid_prop, patience = patience, lr_drops = lr_drops,
                 n_seeds = n_seeds,
                 calibrate = calibrate, additive = additive, additive_folds = additive_folds,
-                additive_pairs = additive_pairs,
+                additive_pairs = additive_pairs, additive_alpha = additive_alpha,
                 bn_momentum = bn_momentum, mask_missing = mask_missing,
                 standardize = standardize, seed = seed, threads = threads, verbose = verbose)
   given <- given[!vapply(given, is.null, logical(1))]
@@ -269,6 +269,7 @@ check_control <- function(ctl) {
   in_range("group_lasso", 0, Inf, hi_open = TRUE)
   in_range("lasso", 0, Inf, hi_open = TRUE)
   in_range("valid_prop", 0, 0.5)
+  in_range("additive_alpha", 0, 1, lo_open = TRUE)
   if (!is.character(ctl$lr_schedule) || length(ctl$lr_schedule) != 1L ||
       !ctl$lr_schedule %in% c("constant", "cosine")) {
     stop("`lr_schedule` must be \"constant\" or \"cosine\"", call. = FALSE)
@@ -371,7 +372,8 @@ gpatlas <- function(formula, data, control = gpatlas_control()) {
     if (isTRUE(control$verbose)) message("additive path: lasso per trait")
     secs <- system.time(additive <- additive_fit(
       y_std, geno, data$n_alleles, nfolds = control$additive_folds, seed = control$seed,
-      threads = control$threads, pair_top = control$additive_pairs))
+      threads = control$threads, pair_top = control$additive_pairs,
+      alpha = control$additive_alpha))
     additive$seconds <- secs[["elapsed"]]
     resid <- y_std - additive$oof
     rs <- apply(resid, 2L, stats::sd, na.rm = TRUE)

@@ -97,8 +97,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // cpp_lasso_cv
-List cpp_lasso_cv(NumericMatrix x, NumericMatrix y, IntegerVector fold, int n_folds, int nlambda, double lambda_min_ratio, int patience, double tol, int threads);
-RcppExport SEXP _gpatlas_cpp_lasso_cv(SEXP xSEXP, SEXP ySEXP, SEXP foldSEXP, SEXP n_foldsSEXP, SEXP nlambdaSEXP, SEXP lambda_min_ratioSEXP, SEXP patienceSEXP, SEXP tolSEXP, SEXP threadsSEXP) {
+List cpp_lasso_cv(NumericMatrix x, NumericMatrix y, IntegerVector fold, int n_folds, int nlambda, double lambda_min_ratio, int patience, double tol, int threads, double alpha);
+RcppExport SEXP _gpatlas_cpp_lasso_cv(SEXP xSEXP, SEXP ySEXP, SEXP foldSEXP, SEXP n_foldsSEXP, SEXP nlambdaSEXP, SEXP lambda_min_ratioSEXP, SEXP patienceSEXP, SEXP tolSEXP, SEXP threadsSEXP, SEXP alphaSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -111,13 +111,14 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< int >::type patience(patienceSEXP);
     Rcpp::traits::input_parameter< double >::type tol(tolSEXP);
     Rcpp::traits::input_parameter< int >::type threads(threadsSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_lasso_cv(x, y, fold, n_folds, nlambda, lambda_min_ratio, patience, tol, threads));
+    Rcpp::traits::input_parameter< double >::type alpha(alphaSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_lasso_cv(x, y, fold, n_folds, nlambda, lambda_min_ratio, patience, tol, threads, alpha));
     return rcpp_result_gen;
 END_RCPP
 }
 // cpp_lasso_fit
-List cpp_lasso_fit(NumericMatrix x, NumericVector y, double lambda, double tol);
-RcppExport SEXP _gpatlas_cpp_lasso_fit(SEXP xSEXP, SEXP ySEXP, SEXP lambdaSEXP, SEXP tolSEXP) {
+List cpp_lasso_fit(NumericMatrix x, NumericVector y, double lambda, double tol, double alpha);
+RcppExport SEXP _gpatlas_cpp_lasso_fit(SEXP xSEXP, SEXP ySEXP, SEXP lambdaSEXP, SEXP tolSEXP, SEXP alphaSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -125,7 +126,8 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< NumericVector >::type y(ySEXP);
     Rcpp::traits::input_parameter< double >::type lambda(lambdaSEXP);
     Rcpp::traits::input_parameter< double >::type tol(tolSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_lasso_fit(x, y, lambda, tol));
+    Rcpp::traits::input_parameter< double >::type alpha(alphaSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_lasso_fit(x, y, lambda, tol, alpha));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -155,8 +157,8 @@ static const R_CallMethodDef CallEntries[] = {
     {"_gpatlas_cpp_predict_phenotype", (DL_FUNC) &_gpatlas_cpp_predict_phenotype, 4},
     {"_gpatlas_cpp_threads", (DL_FUNC) &_gpatlas_cpp_threads, 0},
     {"_gpatlas_cpp_importance", (DL_FUNC) &_gpatlas_cpp_importance, 17},
-    {"_gpatlas_cpp_lasso_cv", (DL_FUNC) &_gpatlas_cpp_lasso_cv, 9},
-    {"_gpatlas_cpp_lasso_fit", (DL_FUNC) &_gpatlas_cpp_lasso_fit, 4},
+    {"_gpatlas_cpp_lasso_cv", (DL_FUNC) &_gpatlas_cpp_lasso_cv, 10},
+    {"_gpatlas_cpp_lasso_fit", (DL_FUNC) &_gpatlas_cpp_lasso_fit, 5},
     {"_gpatlas_cpp_vida", (DL_FUNC) &_gpatlas_cpp_vida, 9},
     {NULL, NULL, 0}
 };

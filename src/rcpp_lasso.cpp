@@ -6,13 +6,15 @@ using namespace Rcpp;
 
 // [[Rcpp::export]]
 List cpp_lasso_cv(NumericMatrix x, NumericMatrix y, IntegerVector fold, int n_folds, int nlambda,
-                  double lambda_min_ratio, int patience, double tol, int threads) {
+                  double lambda_min_ratio, int patience, double tol, int threads,
+                  double alpha = 1.0) {
   if (y.nrow() != x.nrow()) stop("x and y need the same rows");
   gpatlas::LassoSettings s;
   s.nlambda = nlambda;
   s.lambda_min_ratio = lambda_min_ratio;
   s.patience = patience;
   s.tol = tol;
+  s.alpha = alpha;
   gpatlas::set_core_threads(threads);
   s.threads = gpatlas::core_threads();  // capped at the processors there are
   std::vector<int> f(fold.begin(), fold.end());
@@ -32,13 +34,14 @@ List cpp_lasso_cv(NumericMatrix x, NumericMatrix y, IntegerVector fold, int n_fo
 }
 
 // [[Rcpp::export]]
-List cpp_lasso_fit(NumericMatrix x, NumericVector y, double lambda, double tol) {
+List cpp_lasso_fit(NumericMatrix x, NumericVector y, double lambda, double tol,
+                   double alpha = 1.0) {
   if (y.size() != x.nrow()) stop("x and y need the same rows");
   const int n = x.nrow(), p = x.ncol();
   double b0 = 0;
   NumericVector beta(p);
   glue::run_core([&] {
-    gpatlas::lasso_fit(&x[0], n, p, &y[0], lambda, tol, &b0, &beta[0]);
+    gpatlas::lasso_fit(&x[0], n, p, &y[0], lambda, tol, &b0, &beta[0], alpha);
     return 0;
   });
   return List::create(_["intercept"] = b0, _["beta"] = beta);

@@ -51,6 +51,7 @@ struct Fit {
   std::vector<char> in_set;
   std::vector<int> set;
   double b0 = 0, n_obs = 0, var_y = 0;
+  double alpha = 1.0;  // elastic-net mixing: penalty lambda (alpha |b| + (1 - alpha) b^2 / 2)
   bool done = false;
 
   void init(const Standardized& X, const double* y, const std::vector<int>& fold_of, int f) {
@@ -113,7 +114,7 @@ struct Fit {
       for (int i = 0; i < n; ++i) gj += static_cast<double>(c[i]) * pr[i];
       gj /= n_obs;
       const double old = beta[j];
-      const double b = soft(gj + vj * old, lambda) / vj;
+      const double b = soft(gj + vj * old, lambda * alpha) / (vj + lambda * (1 - alpha));
       if (b == old) continue;
       const double d = b - old;
       beta[j] = b;
@@ -193,6 +194,7 @@ LassoPathResult lasso_cv(const double* x, int n, int p, const double* y, int m,
     if (f < 0 || f >= n_folds) throw std::invalid_argument("lasso: fold ids must be 0..K-1");
   if (s.nlambda < 1 || !(s.lambda_min_ratio > 0 && s.lambda_min_ratio < 1))
     throw std::invalid_argument("lasso: nlambda >= 1 and 0 < lambda_min_ratio < 1");
+  if (!(s.alpha > 0 && s.alpha <= 1)) throw std::invalid_argument("lasso: 0 < alpha <= 1");
   const Standardized X(x, n, p);
   const int per_trait = n_folds + 1;
   std::vector<Fit> fits(static_cast<size_t>(m) * per_trait);
@@ -200,6 +202,7 @@ LassoPathResult lasso_cv(const double* x, int n, int p, const double* y, int m,
     for (int f = -1; f < n_folds; ++f) {
       Fit& fit = fits[size_t(t) * per_trait + (f + 1)];
       fit.trait = t;
+      fit.alpha = s.alpha;
       fit.init(X, y + size_t(t) * n, fold, f);
     }
   std::vector<int> all(fits.size());
@@ -224,6 +227,7 @@ LassoPathResult lasso_cv(const double* x, int n, int p, const double* y, int m,
     const Fit& full = fits[size_t(t) * per_trait];
     double lmax = 0;
     for (int j = 0; j < p; ++j) lmax = std::max(lmax, std::fabs(full.g[j]));
+    lmax /= s.alpha;  // the smallest lambda with every coefficient zero
     for (int k = 0; k < s.nlambda; ++k)
       res.lambda_grid[size_t(t) * s.nlambda + k] =
           s.nlambda == 1 ? lmax : lmax * std::pow(s.lambda_min_ratio, double(k) / (s.nlambda - 1));
@@ -249,7 +253,7 @@ LassoPathResult lasso_cv(const double* x, int n, int p, const double* y, int m,
       for (int j : f.set) f.in_set[j] = 0;
       f.set.clear();
       for (int j = 0; j < p; ++j)
-        if (f.beta[j] != 0 || std::fabs(f.g[j]) >= 2 * lam - prev) f.add(j);
+        if (f.beta[j] != 0 || std::fabs(f.g[j]) >= s.alpha * (2 * lam - prev)) f.add(j);
       f.descend(X, lam, s.tol, s.max_sweeps);
     }
     // KKT check over every column; violators join the set and the fit is redone.
@@ -262,7 +266,7 @@ LassoPathResult lasso_cv(const double* x, int n, int p, const double* y, int m,
         const double lam = res.lambda_grid[size_t(f.trait) * s.nlambda + k];
         bool violated = false;
         for (int j = 0; j < p; ++j)
-          if (!f.in_set[j] && std::fabs(f.g[j]) > lam * (1 + 1e-9) + 1e-15) {
+          if (!f.in_set[j] && std::fabs(f.g[j]) > s.alpha * lam * (1 + 1e-9) + 1e-15) {
             f.add(j);
             violated = true;
           }
@@ -314,9 +318,11 @@ LassoPathResult lasso_cv(const double* x, int n, int p, const double* y, int m,
 }
 
 void lasso_fit(const double* x, int n, int p, const double* y, double lambda, double tol,
-               double* intercept, double* beta) {
+               double* intercept, double* beta, double alpha) {
+  if (!(alpha > 0 && alpha <= 1)) throw std::invalid_argument("lasso: 0 < alpha <= 1");
   const Standardized X(x, n, p);
   Fit f;
+  f.alpha = alpha;
   f.init(X, y, std::vector<int>(n, 0), -1);
   for (int j = 0; j < p; ++j) f.add(j);
   f.descend(X, lambda, tol, 1000000);

@@ -8,8 +8,8 @@ namespace gpatlas {
 
 // Design x (n x p, column-major) and responses y (n x m, column-major, NaN = missing).
 // Each column of x is standardized over all n rows (mean 0, mean square 1); constant columns
-// never enter. Per trait, the objective is
-//   1 / (2 n_obs) sum_obs (y_i - b0 - x_i' b)^2 + lambda sum_j |b_j|
+// never enter. Per trait, the objective is (glmnet's elastic net; alpha = 1: the lasso)
+//   1 / (2 n_obs) sum_obs (y_i - b0 - x_i' b)^2 + lambda sum_j (alpha |b_j| + (1 - alpha) b_j^2 / 2)
 // on the standardized columns, minimized by coordinate descent with sequential strong rules
 // and a KKT check over every column at each lambda. The lambda grid runs from the smallest
 // lambda that keeps every coefficient zero down to lambda_min_ratio times it, log-spaced.
@@ -19,6 +19,7 @@ namespace gpatlas {
 // cross-validated error.
 struct LassoSettings {
   int nlambda = 50;
+  double alpha = 1.0;  // elastic-net mixing, 0 < alpha <= 1
   double lambda_min_ratio = 0.01;
   int patience = 10;
   double tol = 1e-5;    // coordinate descent stops when max_j v_j (delta b_j)^2 < tol * var(y)
@@ -43,6 +44,6 @@ LassoPathResult lasso_cv(const double* x, int n, int p, const double* y, int m,
 
 // One lasso fit at a given lambda on all rows (same objective and standardization), for tests.
 void lasso_fit(const double* x, int n, int p, const double* y, double lambda, double tol,
-               double* intercept, double* beta);
+               double* intercept, double* beta, double alpha = 1.0);
 
 }  // namespace gpatlas
