@@ -138,7 +138,6 @@ check_geno_codes <- function(geno, n_alleles, arg) {
 # been edited after they were built.
 check_training_data <- function(data, traits, markers, control) {
   check_control(control)
-  check_control_ranges(control)
   check_gp_data(data, "data")
   y <- data$pheno[, traits, drop = FALSE]
   check_phenotype_values(y, "data")
@@ -177,13 +176,7 @@ check_fold_labels <- function(folds, n, seed = NULL) {
 
 # ---- fitted models -----------------------------------------------------------------------
 
-# Settings the C++ core reads from a fit's control, by kind.
-fit_control_int <- c("latent_dim", "pheno_hidden", "decoder_hidden", "geno_hidden",
-                     "epochs_pheno", "epochs_geno", "batch_size", "patience", "lr_drops",
-                     "threads")
-fit_control_num <- c("pheno_noise_sd", "geno_flip", "lr", "beta1", "beta2", "l1", "l2",
-                     "weight_decay", "group_lasso", "lasso", "bn_momentum", "seed")
-fit_control_lgl <- c("mask_missing", "standardize", "calibrate")
+# The settings a fit cannot be read without: the networks' sizes.
 fit_control_required <- c("latent_dim", "pheno_hidden", "decoder_hidden", "geno_hidden",
                           "epochs_geno")
 
@@ -200,44 +193,7 @@ check_fit <- function(fit, need_geno = FALSE, arg = "fit") {
   if (!inherits(fit, "gpatlas") || !is.list(fit)) {
     stop(sprintf("`%s` must be a gpatlas fit (see gpatlas()).", arg), call. = FALSE)
   }
-  ctl <- fit$control
-  if (!is.list(ctl)) bad("`control` is missing")
-  # The network's sizes must be there; other settings may be absent from fits saved by
-  # earlier versions (the core then uses its defaults) but must be valid when present.
-  absent <- setdiff(fit_control_required, names(ctl))
-  if (length(absent)) bad("`control$%s` is missing", absent[1L])
-  present <- function(nms) nms[nms %in% names(ctl) & !vapply(nms, function(nm) is.null(ctl[[nm]]), logical(1))]
-  for (nm in present(fit_control_int)) {
-    v <- ctl[[nm]]
-    if (!is.numeric(v) || length(v) != 1L || !is.finite(v) || v != round(v) || v < 0 ||
-        v > .Machine$integer.max) {
-      bad("`control$%s` must be a whole number >= 0", nm)
-    }
-  }
-  for (nm in present(fit_control_num)) {
-    v <- ctl[[nm]]
-    if (!is.numeric(v) || length(v) != 1L || !is.finite(v)) {
-      bad("`control$%s` must be a finite number", nm)
-    }
-  }
-  for (nm in present(fit_control_lgl)) {
-    v <- ctl[[nm]]
-    if (!is.logical(v) || length(v) != 1L || is.na(v)) {
-      bad("`control$%s` must be TRUE or FALSE", nm)
-    }
-  }
-  if (ctl$latent_dim < 1 || ctl$decoder_hidden < 1 || isTRUE(ctl$threads < 1)) {
-    bad("`control` has a zero layer size or thread count")
-  }
-  if (isTRUE(ctl$threads > max_fit_threads)) {
-    bad("`control$threads` = %s is implausible (more than %d)", format(ctl$threads),
-        max_fit_threads)
-  }
-  if (!is.null(ctl$lr_schedule) &&
-      (!is.character(ctl$lr_schedule) || length(ctl$lr_schedule) != 1L ||
-         !ctl$lr_schedule %in% c("constant", "cosine"))) {
-    bad("`control$lr_schedule` must be \"constant\" or \"cosine\"")
-  }
+  ctl <- check_fit_control(fit$control, bad)
   traits <- fit$traits
   if (!is.character(traits) || !length(traits) || anyNA(traits) || anyDuplicated(traits)) {
     bad("`traits` must be distinct trait names")
@@ -287,6 +243,45 @@ check_fit <- function(fit, need_geno = FALSE, arg = "fit") {
          call. = FALSE)
   }
   invisible(fit)
+}
+
+# The settings stored with a fit. The network's sizes must be there; other settings may be
+# absent from fits saved by earlier versions (see core_settings()) but must be valid when
+# present. Stored values are checked by type only, as written by gpatlas_control().
+check_fit_control <- function(ctl, bad) {
+  if (!is.list(ctl)) bad("`control` is missing")
+  absent <- setdiff(fit_control_required, names(ctl))
+  if (length(absent)) bad("`control$%s` is missing", absent[1L])
+  for (i in which(control_table$name %in% names(ctl))) {
+    row <- control_table[i, ]
+    nm <- row$name
+    v <- ctl[[nm]]
+    if (is.null(v)) next
+    single <- is.atomic(v) && length(v) == 1L
+    switch(row$type,
+           integer = if (!single || !is.numeric(v) || !is.finite(v) || v != round(v) || v < 0 ||
+                         v > .Machine$integer.max) {
+             bad("`control$%s` must be a whole number >= 0", nm)
+           },
+           number = if (!single || !is.numeric(v) || !is.finite(v)) {
+             bad("`control$%s` must be a finite number", nm)
+           },
+           logical = if (!single || !is.logical(v) || is.na(v)) {
+             bad("`control$%s` must be TRUE or FALSE", nm)
+           },
+           choice = if (!single || !is.character(v) || !v %in% row$choices[[1L]]) {
+             bad("`control$%s` must be %s", nm,
+                 paste0("\"", row$choices[[1L]], "\"", collapse = " or "))
+           })
+  }
+  if (ctl$latent_dim < 1 || ctl$decoder_hidden < 1 || isTRUE(ctl$threads < 1)) {
+    bad("`control` has a zero layer size or thread count")
+  }
+  if (isTRUE(ctl$threads > max_fit_threads)) {
+    bad("`control$threads` = %s is implausible (more than %d)", format(ctl$threads),
+        max_fit_threads)
+  }
+  invisible(ctl)
 }
 
 # Expected parameter shapes of one network: the phenotype autoencoder from the traits and
@@ -374,41 +369,4 @@ check_param_layout <- function(dims, expect, where, bad) {
     }
   }
   invisible(TRUE)
-}
-
-# ---- settings ---------------------------------------------------------------------------
-
-# Whole-number settings reach the C++ core as 32-bit integers, and the seeds of the
-# networks also seed R's generator (which takes 32-bit integers) to draw validation sets:
-# larger values would wrap, saturate or fail there, so they are refused here.
-check_control_ranges <- function(ctl) {
-  for (nm in names(ctl)) {
-    if (!is.atomic(ctl[[nm]]) || length(ctl[[nm]]) != 1L) {
-      stop(sprintf("`%s` must be a single value, not %s of length %d.", nm,
-                   if (is.atomic(ctl[[nm]])) "a vector" else "a list", length(ctl[[nm]])),
-           call. = FALSE)
-    }
-  }
-  ints <- c("latent_dim", "pheno_hidden", "decoder_hidden", "geno_hidden", "epochs_pheno",
-            "epochs_geno", "batch_size", "patience", "lr_drops", "n_seeds", "threads")
-  for (nm in ints) {
-    v <- ctl[[nm]]
-    if (is.numeric(v) && length(v) == 1L && !is.na(v) && v > .Machine$integer.max) {
-      stop(sprintf("`%s` = %s is beyond the largest supported value (%d).", nm,
-                   format(v, digits = 6), .Machine$integer.max), call. = FALSE)
-    }
-  }
-  seed <- ctl$seed
-  if (!is.numeric(seed) || length(seed) != 1L || !is.finite(seed) || seed < 0 ||
-      seed != round(seed) || seed > .Machine$integer.max) {
-    stop(sprintf("`seed` must be a single whole number between 0 and %d.",
-                 .Machine$integer.max), call. = FALSE)
-  }
-  n_seeds <- ctl$n_seeds
-  last_seed <- if (is.numeric(n_seeds) && isTRUE(is.finite(n_seeds))) seed + 1000 * (n_seeds - 1) else seed
-  if (last_seed > .Machine$integer.max) {
-    stop(sprintf("`seed` + 1000 * (`n_seeds` - 1) = %s is beyond %d.",
-                 format(last_seed, digits = 17), .Machine$integer.max), call. = FALSE)
-  }
-  invisible(ctl)
 }
