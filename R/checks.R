@@ -370,3 +370,22 @@ check_param_layout <- function(dims, expect, where, bad) {
   }
   invisible(TRUE)
 }
+
+check_baseline_settings <- function(threshold, max_qtl, n_perm, alpha) {
+  if (!is.numeric(threshold) || length(threshold) != 1L || !is.finite(threshold)) {
+    stop("`threshold` must be a single finite number.", call. = FALSE)
+  }
+  if (!is.numeric(max_qtl) || length(max_qtl) != 1L || is.na(max_qtl) ||
+      max_qtl < 1 || max_qtl != round(max_qtl)) {
+    stop("`max_qtl` must be a whole number >= 1.", call. = FALSE)
+  }
+  if (!is.numeric(n_perm) || length(n_perm) != 1L || !is.finite(n_perm) ||
+      n_perm < 0 || n_perm != round(n_perm) || n_perm > .Machine$integer.max) {
+    stop("`n_perm` must be a whole number >= 0 (at most 2147483647).", call. = FALSE)
+  }
+  if (!is.numeric(alpha) || length(alpha) != 1L || is.na(alpha) ||
+      alpha <= 0 || alpha >= 1) {
+    stop("`alpha` must be a number strictly between 0 and 1.", call. = FALSE)
+  }
+  invisible(TRUE)
+}
