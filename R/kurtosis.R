@@ -213,15 +213,6 @@ gp_qq_data <- function(x, distribution = c("normal"), conf = 0.95) {
   )
 }
 
-stats_check_conf <- function(conf) {
-  if (!is.numeric(conf) || length(conf) != 1L || is.na(conf) ||
-      conf <= 0 || conf >= 1) {
-    stop("`conf` must be a single number strictly between 0 and 1.",
-         call. = FALSE)
-  }
-  invisible(conf)
-}
-
 #' @rdname as.data.frame.gpatlas
 #' @export
 as.data.frame.gp_kurtosis_test <- function(x, row.names = NULL, optional = FALSE, ...) {

@@ -152,27 +152,6 @@ gp_simulate <- function(n = 600, n_loci = 3000, n_alleles = 3,
   with_rng_seed(seed, simulate_architecture(settings))
 }
 
-check_count <- function(x, name, min = 1L) {
-  if (!is.numeric(x) || length(x) != 1L || !is.finite(x) || x != round(x) ||
-      x < min) {
-    stop(sprintf("`%s` must be a single whole number >= %d.", name, min),
-         call. = FALSE)
-  }
-  if (x > .Machine$integer.max) {
-    stop(sprintf("`%s` (%.0f) exceeds the largest integer R can hold (%d).",
-                 name, x, .Machine$integer.max), call. = FALSE)
-  }
-  as.integer(x)
-}
-
-check_probability <- function(x, name) {
-  if (!is.numeric(x) || length(x) != 1L || is.na(x) || x < 0 || x > 1) {
-    stop(sprintf("`%s` must be a single probability in [0, 1].", name),
-         call. = FALSE)
-  }
-  invisible(x)
-}
-
 # Draws in a fixed order (genotypes, first-drawn loci, weights, pleiotropy,
 # down-sampling, interactions, noise) so a seed always reproduces the same data.
 simulate_architecture <- function(s) {
