@@ -1,4 +1,5 @@
-# The linear models behind gp_qtl_baseline(): allele encoding, forward QTL selection, lm and glmnet fits.
+# The linear models behind gp_qtl_baseline(): allele encoding, forward QTL selection, and the
+# lm and glmnet fits.
 
 # Markers x allelic states matrix of allele frequencies among called genotypes;
 # a marker without calls gets all zeros, so its columns impute to 0.

@@ -60,7 +60,8 @@ test_that("the help page lists every setting with its preset values", {
   rows <- grep("^\\| `", rd, value = TRUE)
   expect_equal(length(rows), nrow(tab))
   expect_true(all(startsWith(rows, paste0("| `", tab$name, "` | ", tab$type, " |"))))
-  expect_match(rows[tab$name == "pheno_noise_sd"], "0.1 \\| `sqrt\\(0.8\\)` \\| `sqrt\\(0.8\\)` \\|$")
+  expect_match(rows[tab$name == "pheno_noise_sd"],
+               "0.1 \\| `sqrt\\(0.8\\)` \\| `sqrt\\(0.8\\)` \\|$")
 })
 
 test_that("every setting is checked against its row of the table", {
