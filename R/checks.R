@@ -138,7 +138,6 @@ check_geno_codes <- function(geno, n_alleles, arg) {
 # been edited after they were built.
 check_training_data <- function(data, traits, markers, control) {
   check_control(control)
-  check_control_ranges(control)
   check_gp_data(data, "data")
   y <- data$pheno[, traits, drop = FALSE]
   check_phenotype_values(y, "data")
@@ -175,240 +174,63 @@ check_fold_labels <- function(folds, n, seed = NULL) {
   invisible(TRUE)
 }
 
-# ---- fitted models -----------------------------------------------------------------------
+check_baseline_settings <- function(threshold, max_qtl, n_perm, alpha) {
+  if (!is.numeric(threshold) || length(threshold) != 1L || !is.finite(threshold)) {
+    stop("`threshold` must be a single finite number.", call. = FALSE)
+  }
+  if (!is.numeric(max_qtl) || length(max_qtl) != 1L || is.na(max_qtl) ||
+      max_qtl < 1 || max_qtl != round(max_qtl)) {
+    stop("`max_qtl` must be a whole number >= 1.", call. = FALSE)
+  }
+  if (!is.numeric(n_perm) || length(n_perm) != 1L || !is.finite(n_perm) ||
+      n_perm < 0 || n_perm != round(n_perm) || n_perm > .Machine$integer.max) {
+    stop("`n_perm` must be a whole number >= 0 (at most 2147483647).", call. = FALSE)
+  }
+  if (!is.numeric(alpha) || length(alpha) != 1L || is.na(alpha) ||
+      alpha <= 0 || alpha >= 1) {
+    stop("`alpha` must be a number strictly between 0 and 1.", call. = FALSE)
+  }
+  invisible(TRUE)
+}
 
-# Settings the C++ core reads from a fit's control, by kind.
-fit_control_int <- c("latent_dim", "pheno_hidden", "decoder_hidden", "geno_hidden",
-                     "epochs_pheno", "epochs_geno", "batch_size", "patience", "lr_drops",
-                     "threads")
-fit_control_num <- c("pheno_noise_sd", "geno_flip", "lr", "beta1", "beta2", "l1", "l2",
-                     "weight_decay", "group_lasso", "lasso", "bn_momentum", "seed")
-fit_control_lgl <- c("mask_missing", "standardize", "calibrate")
-fit_control_required <- c("latent_dim", "pheno_hidden", "decoder_hidden", "geno_hidden",
-                          "epochs_geno")
-
-# A stored thread count above this comes from a damaged or edited fit: starting that many
-# threads could exhaust the machine.
-max_fit_threads <- 1024L
-
-# A gpatlas fit, checked before any of it reaches the C++ core: a fit read back from a
-# damaged file or edited by hand must fail here with a message, never inside the core.
-check_fit <- function(fit, need_geno = FALSE, arg = "fit") {
-  bad <- function(fmt, ...) {
-    stop(sprintf(paste0("`%s` is not a valid gpatlas fit: ", fmt), arg, ...), call. = FALSE)
-  }
-  if (!inherits(fit, "gpatlas") || !is.list(fit)) {
-    stop(sprintf("`%s` must be a gpatlas fit (see gpatlas()).", arg), call. = FALSE)
-  }
-  ctl <- fit$control
-  if (!is.list(ctl)) bad("`control` is missing")
-  # The network's sizes must be there; other settings may be absent from fits saved by
-  # earlier versions (the core then uses its defaults) but must be valid when present.
-  absent <- setdiff(fit_control_required, names(ctl))
-  if (length(absent)) bad("`control$%s` is missing", absent[1L])
-  present <- function(nms) nms[nms %in% names(ctl) & !vapply(nms, function(nm) is.null(ctl[[nm]]), logical(1))]
-  for (nm in present(fit_control_int)) {
-    v <- ctl[[nm]]
-    if (!is.numeric(v) || length(v) != 1L || !is.finite(v) || v != round(v) || v < 0 ||
-        v > .Machine$integer.max) {
-      bad("`control$%s` must be a whole number >= 0", nm)
-    }
-  }
-  for (nm in present(fit_control_num)) {
-    v <- ctl[[nm]]
-    if (!is.numeric(v) || length(v) != 1L || !is.finite(v)) {
-      bad("`control$%s` must be a finite number", nm)
-    }
-  }
-  for (nm in present(fit_control_lgl)) {
-    v <- ctl[[nm]]
-    if (!is.logical(v) || length(v) != 1L || is.na(v)) {
-      bad("`control$%s` must be TRUE or FALSE", nm)
-    }
-  }
-  if (ctl$latent_dim < 1 || ctl$decoder_hidden < 1 || isTRUE(ctl$threads < 1)) {
-    bad("`control` has a zero layer size or thread count")
-  }
-  if (isTRUE(ctl$threads > max_fit_threads)) {
-    bad("`control$threads` = %s is implausible (more than %d)", format(ctl$threads),
-        max_fit_threads)
-  }
-  if (!is.null(ctl$lr_schedule) &&
-      (!is.character(ctl$lr_schedule) || length(ctl$lr_schedule) != 1L ||
-         !ctl$lr_schedule %in% c("constant", "cosine"))) {
-    bad("`control$lr_schedule` must be \"constant\" or \"cosine\"")
-  }
-  traits <- fit$traits
-  if (!is.character(traits) || !length(traits) || anyNA(traits) || anyDuplicated(traits)) {
-    bad("`traits` must be distinct trait names")
-  }
-  mk <- fit$markers
-  if (!is.data.frame(mk) || !nrow(mk) || !is.character(mk$marker) || anyNA(mk$marker) ||
-      anyDuplicated(mk$marker)) {
-    bad("`markers` must be a data frame of distinct marker names")
-  }
-  a <- fit$n_alleles
-  if (!is.numeric(a) || length(a) != 1L || !is.finite(a) || a != round(a) || a < 2 || a > 254) {
-    bad("`n_alleles` must be a whole number between 2 and 254")
-  }
-  sc <- fit$scaling
-  m <- length(traits)
-  for (nm in c("center", "scale")) {
-    v <- sc[[nm]]
-    if (!is.numeric(v) || length(v) != m || !all(is.finite(v))) {
-      bad("`scaling$%s` must hold %d finite numbers", nm, m)
-    }
-  }
-  if (any(sc$scale <= 0)) bad("`scaling$scale` must be positive")
-
-  members <- c(list(fit$params), if (is.list(fit$ensemble)) fit$ensemble)
-  if (!is.null(fit$ensemble) && !is.list(fit$ensemble)) bad("`ensemble` must be a list")
-  shapes <- fit_param_shapes(ctl, m, nrow(mk) * a)
-  for (k in seq_along(members)) {
-    check_fit_params(members[[k]], shapes, k, bad)
-  }
-  cal <- fit$calibration
-  if (!is.null(cal)) {
-    if (!is.list(cal) || length(cal) != length(members)) {
-      bad("`calibration` must hold one entry per network")
-    }
-    for (k in seq_along(cal)) {
-      ck <- cal[[k]]
-      if (!is.null(ck) && (!is.matrix(ck) || !is.numeric(ck) || !identical(dim(ck), c(2L, m)) ||
-                           !all(is.finite(ck)) ||
-                           !identical(rownames(ck), c("intercept", "slope")))) {
-        bad("`calibration[[%d]]` must be a finite 2 x %d matrix (intercept, slope)", k, m)
-      }
-    }
-  }
-  if (need_geno && ctl$epochs_geno < 1) {
-    stop(sprintf(paste0("`%s` has no trained genotype encoder (it was fitted with ",
-                        "epochs_geno = 0); use from = \"phenotype\" or refit."), arg),
+# set.seed() takes integers only: a seed beyond the integer range would become NA with a warning.
+check_seed <- function(seed) {
+  if (!is.null(seed) &&
+      (!is.numeric(seed) || length(seed) != 1L || !is.finite(seed) ||
+       abs(seed) > .Machine$integer.max)) {
+    stop(sprintf(paste0("`seed` must be NULL or a single finite number within R's ",
+                        "integer range (at most %d in size)."), .Machine$integer.max),
          call. = FALSE)
   }
-  invisible(fit)
+  invisible(seed)
 }
 
-# Expected parameter shapes of one network: the phenotype autoencoder from the traits and
-# the sizes in the control, and the genotype encoder's input width from the markers.
-# Returns a named list; a NULL shape means the parameter is checked for consistency only.
-fit_param_shapes <- function(ctl, n_traits, n_inputs) {
-  list(n_traits = n_traits, n_inputs = n_inputs, latent = ctl$latent_dim,
-       pheno_hidden = ctl$pheno_hidden, decoder_hidden = ctl$decoder_hidden,
-       geno_hidden = ctl$geno_hidden, geno_trained = ctl$epochs_geno > 0)
+check_count <- function(x, name, min = 1L) {
+  if (!is.numeric(x) || length(x) != 1L || !is.finite(x) || x != round(x) ||
+      x < min) {
+    stop(sprintf("`%s` must be a single whole number >= %d.", name, min),
+         call. = FALSE)
+  }
+  if (x > .Machine$integer.max) {
+    stop(sprintf("`%s` (%.0f) exceeds the largest integer R can hold (%d).",
+                 name, x, .Machine$integer.max), call. = FALSE)
+  }
+  as.integer(x)
 }
 
-# Names and shapes of the parameters of one network (torch layout: weights out x in).
-param_layout <- function(e) {
-  batchnorm <- function(prefix, size) {
-    stats::setNames(rep(list(size), 4L),
-                    paste0(prefix, c(".weight", ".bias", ".running_mean", ".running_var")))
+check_probability <- function(x, name) {
+  if (!is.numeric(x) || length(x) != 1L || is.na(x) || x < 0 || x > 1) {
+    stop(sprintf("`%s` must be a single probability in [0, 1].", name),
+         call. = FALSE)
   }
-  linear <- function(prefix, out, inp) {
-    stats::setNames(list(c(out, inp), out), paste0(prefix, c(".weight", ".bias")))
-  }
-  L <- e$latent
-  out <- if (e$pheno_hidden > 0) {
-    c(linear("pheno_encoder.0", e$pheno_hidden, e$n_traits),
-      batchnorm("pheno_encoder.1", e$pheno_hidden),
-      linear("pheno_encoder.3", L, e$pheno_hidden), batchnorm("pheno_encoder.4", L))
-  } else {
-    c(linear("pheno_encoder.0", L, e$n_traits), batchnorm("pheno_encoder.1", L))
-  }
-  out <- c(out, linear("decoder.0", e$decoder_hidden, L),
-           batchnorm("decoder.1", e$decoder_hidden),
-           linear("decoder.3", e$n_traits, e$decoder_hidden))
-  if (e$geno_trained) {
-    first <- if (e$geno_hidden > 0) e$geno_hidden else L
-    out <- c(out, list(geno_encoder.w1t = c(e$n_inputs, first), geno_encoder.b1 = first),
-             batchnorm("geno_encoder.rest.0", first))
-    if (e$geno_hidden > 0) {
-      out <- c(out, linear("geno_encoder.rest.2", L, e$geno_hidden),
-               batchnorm("geno_encoder.rest.3", L))
-    }
-  }
-  out
+  invisible(x)
 }
 
-check_fit_params <- function(params, expect, k, bad) {
-  where <- if (k == 1L) "`params`" else sprintf("`ensemble[[%d]]`", k - 1L)
-  if (!is.list(params) || !length(params) || is.null(names(params)) ||
-      anyNA(names(params)) || any(!nzchar(names(params))) || anyDuplicated(names(params))) {
-    bad("%s must be a named list of network parameters", where)
+stats_check_conf <- function(conf) {
+  if (!is.numeric(conf) || length(conf) != 1L || is.na(conf) ||
+      conf <= 0 || conf >= 1) {
+    stop("`conf` must be a single number strictly between 0 and 1.",
+         call. = FALSE)
   }
-  dims <- list()
-  for (nm in names(params)) {
-    p <- params[[nm]]
-    shape <- attr(p, "shape", exact = TRUE)
-    if (!is.raw(p) || !is.integer(shape) || !length(shape) || length(shape) > 2L ||
-        anyNA(shape) || any(shape < 0L)) {
-      bad("parameter '%s' of %s must be raw float32 bytes with a non-negative integer `shape`",
-          nm, where)
-    }
-    if (length(p) != 4 * prod(as.numeric(shape))) {
-      bad("parameter '%s' of %s has %d bytes, but its shape %s needs %s", nm, where,
-          length(p), paste(shape, collapse = " x "), format(4 * prod(as.numeric(shape))))
-    }
-    values <- readBin(p, "double", n = length(p) %/% 4L, size = 4L)
-    if (!all(is.finite(values))) {
-      bad("parameter '%s' of %s holds non-finite values", nm, where)
-    }
-    dims[[nm]] <- shape
-  }
-  check_param_layout(dims, expect, where, bad)
-  invisible(TRUE)
-}
-
-# Matches the stored shapes against the network the control describes.
-check_param_layout <- function(dims, expect, where, bad) {
-  need <- param_layout(expect)
-  absent <- setdiff(names(need), names(dims))
-  if (length(absent)) {
-    bad("%s lacks parameter '%s' (does the fit match this version of gpatlas?)", where,
-        absent[1L])
-  }
-  for (nm in names(need)) {
-    if (!identical(as.integer(dims[[nm]]), as.integer(need[[nm]]))) {
-      bad("parameter '%s' of %s has shape %s, but the model needs %s", nm, where,
-          paste(dims[[nm]], collapse = " x "), paste(need[[nm]], collapse = " x "))
-    }
-  }
-  invisible(TRUE)
-}
-
-# ---- settings ---------------------------------------------------------------------------
-
-# Whole-number settings reach the C++ core as 32-bit integers, and the seeds of the
-# networks also seed R's generator (which takes 32-bit integers) to draw validation sets:
-# larger values would wrap, saturate or fail there, so they are refused here.
-check_control_ranges <- function(ctl) {
-  for (nm in names(ctl)) {
-    if (!is.atomic(ctl[[nm]]) || length(ctl[[nm]]) != 1L) {
-      stop(sprintf("`%s` must be a single value, not %s of length %d.", nm,
-                   if (is.atomic(ctl[[nm]])) "a vector" else "a list", length(ctl[[nm]])),
-           call. = FALSE)
-    }
-  }
-  ints <- c("latent_dim", "pheno_hidden", "decoder_hidden", "geno_hidden", "epochs_pheno",
-            "epochs_geno", "batch_size", "patience", "lr_drops", "n_seeds", "threads")
-  for (nm in ints) {
-    v <- ctl[[nm]]
-    if (is.numeric(v) && length(v) == 1L && !is.na(v) && v > .Machine$integer.max) {
-      stop(sprintf("`%s` = %s is beyond the largest supported value (%d).", nm,
-                   format(v, digits = 6), .Machine$integer.max), call. = FALSE)
-    }
-  }
-  seed <- ctl$seed
-  if (!is.numeric(seed) || length(seed) != 1L || !is.finite(seed) || seed < 0 ||
-      seed != round(seed) || seed > .Machine$integer.max) {
-    stop(sprintf("`seed` must be a single whole number between 0 and %d.",
-                 .Machine$integer.max), call. = FALSE)
-  }
-  n_seeds <- ctl$n_seeds
-  last_seed <- if (is.numeric(n_seeds) && isTRUE(is.finite(n_seeds))) seed + 1000 * (n_seeds - 1) else seed
-  if (last_seed > .Machine$integer.max) {
-    stop(sprintf("`seed` + 1000 * (`n_seeds` - 1) = %s is beyond %d.",
-                 format(last_seed, digits = 17), .Machine$integer.max), call. = FALSE)
-  }
-  invisible(ctl)
+  invisible(conf)
 }

@@ -172,3 +172,124 @@ print.gp_importance <- function(x, ...) {
   }
   invisible(x)
 }
+
+#' @rdname as.data.frame.gpatlas
+#' @export
+as.data.frame.gp_importance <- function(x, row.names = NULL, optional = FALSE,
+                                        what = NULL, ...) {
+  if (is.null(what)) what <- if (is.null(x$loci)) "features" else "loci"
+  what <- match.arg(what, c("loci", "features"))
+  if (what == "loci" && is.null(x$loci)) {
+    stop("phenotype importance has no loci; use `what = \"features\"`", call. = FALSE)
+  }
+  x[[what]]
+}
+
+#' Plot locus or allele importance along the genome
+#'
+#' * `type = "genome"`: locus importance (`$loci`) against genome position.
+#'   Chromosomes are laid side by side on one axis (cumulative position)
+#'   with alternating background bands and their names as axis labels.
+#'   Markers without positions are drawn at their rank within the
+#'   chromosome, and data without chromosomes (as from [gp_simulate()]) on
+#'   one axis of locus indices.
+#' * `type = "alleles"`: the importance of every allele (`$features`), at its
+#'   locus position, coloured by allele code.
+#'
+#' @param object A `gp_importance` object from genotype features.
+#' @param type `"genome"` or `"alleles"`.
+#' @param qtl Optional data frame with columns `chr`, `left`, `right` (in the
+#'   units of the marker positions, or locus indices when positions are
+#'   missing) of known QTL intervals, drawn as shaded rectangles. Intervals
+#'   on chromosomes absent from the markers are dropped with a warning.
+#' @param log_y Draw the importance on a log10 scale (zero importances are
+#'   dropped then).
+#' @param top Label the `top` most important loci with their marker names
+#'   (0 for none).
+#' @param ... Unused.
+#' @return A ggplot object.
+#' @examples
+#' if (requireNamespace("ggplot2", quietly = TRUE)) {
+#'   sim <- gp_simulate(n = 60, n_loci = 30, n_phenotypes = 3, n_causal = 2, seed = 1)
+#'   fit <- gpatlas(. ~ ., sim, gpatlas_control(epochs_pheno = 5, epochs_geno = 5,
+#'                  geno_hidden = 16, pheno_hidden = 8, decoder_hidden = 8,
+#'                  latent_dim = 4, verbose = FALSE))
+#'   imp <- gp_importance(fit, sim, verbose = FALSE)
+#'   ggplot2::autoplot(imp, qtl = data.frame(chr = NA, left = 3, right = 6))
+#' }
+#' @exportS3Method ggplot2::autoplot
+autoplot.gp_importance <- function(object, type = c("genome", "alleles"), qtl = NULL,
+                                   log_y = FALSE, top = 0L, ...) {
+  plots_need_ggplot2()
+  type <- match.arg(type)
+  if (is.null(object$loci)) {
+    stop("genome plots need genotype importance (from = \"genotype\")", call. = FALSE)
+  }
+  d <- if (type == "genome") object$loci else object$features
+  lay <- genome_layout(d$chr, d$pos)
+  d$x_cum <- lay$x
+  if (type == "alleles") d$allele_code <- factor(d$allele)
+  if (log_y) d <- d[d$importance > 0, , drop = FALSE]
+  bands <- lay$bands
+  bands$label <- genome_axis_labels(bands$chr)
+  # A log scale cannot take -Inf, so there the bands start at the lowest point.
+  y_low <- if (log_y) min(d$importance) else -Inf
+
+  p <- ggplot2::ggplot(d, ggplot2::aes(x = x_cum, y = importance))
+  if (nrow(bands) > 1L) {
+    p <- p + ggplot2::geom_rect(
+      data = bands[bands$chr_band == "0", , drop = FALSE],
+      ggplot2::aes(xmin = xmin, xmax = xmax, ymin = y_low, ymax = Inf),
+      inherit.aes = FALSE, fill = "grey90"
+    )
+  }
+  if (!is.null(qtl)) {
+    q <- qtl_rects(qtl, lay)
+    if (nrow(q)) {
+      p <- p + ggplot2::geom_rect(
+        data = q, ggplot2::aes(xmin = xmin, xmax = xmax, ymin = y_low, ymax = Inf),
+        inherit.aes = FALSE, fill = "darkorange", alpha = 0.3
+      )
+    }
+  }
+  if (type == "genome") {
+    chr_idx <- match(lay$chr, bands$chr)
+    d$chr_band <- factor(chr_idx %% 2L)
+    p <- p + ggplot2::geom_point(data = d, ggplot2::aes(colour = chr_band), size = 1.2,
+                                 show.legend = FALSE) +
+      ggplot2::scale_colour_manual(values = c("0" = "grey25", "1" = "steelblue3"))
+  } else {
+    p <- p + ggplot2::geom_point(ggplot2::aes(colour = allele_code), size = 1.1, alpha = 0.8) +
+      ggplot2::labs(colour = "Allele")
+  }
+  top <- as.integer(top)
+  if (top > 0L) {
+    lab <- utils::head(d[order(-d$importance), , drop = FALSE], top)
+    p <- p + ggplot2::geom_text(data = lab, ggplot2::aes(label = marker), size = 2.8,
+                                vjust = -0.7, check_overlap = TRUE)
+  }
+  if (lay$unplaced) {
+    p <- p + ggplot2::labs(x = "Locus")
+  } else {
+    many <- nrow(bands) > 12L
+    p <- p + ggplot2::scale_x_continuous(
+      breaks = bands$mid, labels = bands$label, expand = ggplot2::expansion(mult = 0.01),
+      guide = ggplot2::guide_axis(n.dodge = if (many) 2L else 1L)
+    ) + ggplot2::labs(x = "Chromosome")
+  }
+  # Room above the highest point for its label.
+  y_expand <- ggplot2::expansion(mult = c(0.03, if (top > 0L) 0.12 else 0.05))
+  p <- if (log_y) {
+    p + ggplot2::scale_y_log10(expand = y_expand)
+  } else {
+    p + ggplot2::scale_y_continuous(expand = y_expand) + ggplot2::expand_limits(y = 0)
+  }
+  p + ggplot2::labs(
+    y = if (type == "genome") "Locus importance" else "Allele importance",
+    title = if (type == "genome") "Locus importance along the genome"
+            else "Allele importance along the genome"
+  ) +
+    ggplot2::theme_bw() +
+    ggplot2::theme(panel.grid.major.x = ggplot2::element_blank(),
+                   panel.grid.minor.x = ggplot2::element_blank())
+}

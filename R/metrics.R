@@ -135,130 +135,159 @@ print.gp_metrics <- function(x, n = 6L, ...) {
   invisible(x)
 }
 
-# Per-trait and per-individual metrics of two aligned matrices. Columns are
-# matched by name when both carry names, so a reordered prediction cannot be
-# scored against the wrong trait.
-metrics_table <- function(observed, predicted, ids = rownames(observed)) {
-  observed <- as_metric_matrix(observed, "observed")
-  predicted <- as_metric_matrix(predicted, "predicted")
-  if (nrow(observed) != nrow(predicted)) {
-    stop(sprintf("Observed has %d individuals but predicted has %d.",
-                 nrow(observed), nrow(predicted)), call. = FALSE)
-  }
-  obs_names <- colnames(observed)
-  pred_names <- colnames(predicted)
-  if (!is.null(obs_names) && !is.null(pred_names)) {
-    if (!setequal(obs_names, pred_names) || ncol(observed) != ncol(predicted)) {
-      diff <- c(setdiff(obs_names, pred_names), setdiff(pred_names, obs_names))
-      stop(sprintf(
-        "Observed and predicted traits differ (e.g. '%s').",
-        if (length(diff)) diff[1L] else obs_names[1L]
-      ), call. = FALSE)
+#' @rdname as.data.frame.gpatlas
+#' @export
+as.data.frame.gp_metrics <- function(x, row.names = NULL, optional = FALSE,
+                                     what = c("per_phenotype", "per_individual", "long"), ...) {
+  what <- match.arg(what)
+  if (what != "long") return(x[[what]])
+  obs <- as.matrix(x$observed)
+  pred <- as.matrix(x$predicted)
+  traits <- colnames(pred)
+  if (is.null(traits)) traits <- x$per_phenotype$trait
+  ids <- x$per_individual$id
+  out <- data.frame(
+    id = rep(ids, times = ncol(obs)),
+    trait = rep(traits, each = nrow(obs)),
+    observed = as.vector(obs),
+    predicted = as.vector(pred),
+    stringsAsFactors = FALSE
+  )
+  out$error <- out$predicted - out$observed
+  out
+}
+
+#' Plot prediction accuracy
+#'
+#' * `type = "observed"`: predicted against observed values, one panel per
+#'   trait with the line y = x (at most `max_panels` traits, the first ones).
+#' * `type = "error_density"`: density of an error metric over phenotypes
+#'   and over individuals (two panels), with a rug of the values.
+#' * `type = "per_individual"`: predicted against observed values across
+#'   traits, one panel per individual. Each trait is standardized by the
+#'   mean and standard deviation of its observed values so that traits on
+#'   different scales share the axes. `individuals` picks the panels (ids
+#'   or row numbers); by default the individuals at evenly spaced quantiles
+#'   of the per-individual `metric`, best to worst.
+#'
+#' @param object A `gp_metrics` object.
+#' @param type Kind of plot, see Details.
+#' @param metric Metric of `per_phenotype` / `per_individual` for
+#'   `"error_density"` and for choosing individuals: `"mse"`, `"mape"`,
+#'   `"r2"` or `"pearson_r"`.
+#' @param individuals For `type = "per_individual"`: ids or row numbers.
+#' @param max_panels Largest number of panels drawn.
+#' @param ... Unused.
+#' @return A ggplot object.
+#' @examples
+#' if (requireNamespace("ggplot2", quietly = TRUE)) {
+#'   set.seed(1)
+#'   obs <- matrix(rnorm(60), 20, 3, dimnames = list(paste0("i", 1:20), c("a", "b", "c")))
+#'   m <- gp_metrics(obs + rnorm(60, sd = 0.3), obs)
+#'   ggplot2::autoplot(m)
+#'   ggplot2::autoplot(m, type = "error_density")
+#' }
+#' @exportS3Method ggplot2::autoplot
+autoplot.gp_metrics <- function(object, type = c("observed", "error_density", "per_individual"),
+                                metric = c("mse", "mape", "r2", "pearson_r"),
+                                individuals = NULL, max_panels = 12L, ...) {
+  plots_need_ggplot2()
+  type <- match.arg(type)
+  metric <- match.arg(metric)
+  long <- as.data.frame.gp_metrics(object, what = "long")
+  long <- long[!is.na(long$observed) & !is.na(long$predicted), , drop = FALSE]
+  switch(type,
+         observed = metrics_plot_observed(object, long, max_panels),
+         error_density = metrics_plot_density(object, metric),
+         per_individual = metrics_plot_individuals(object, long, metric, individuals,
+                                                   max_panels))
+}
+
+metrics_plot_observed <- function(object, long, max_panels) {
+  traits <- utils::head(object$per_phenotype$trait, max_panels)
+  long <- long[long$trait %in% traits, , drop = FALSE]
+  long$trait <- factor(long$trait, levels = traits)
+  ggplot2::ggplot(long, ggplot2::aes(x = observed, y = predicted)) +
+    ggplot2::geom_abline(slope = 1, intercept = 0, colour = "grey40", linetype = "dashed") +
+    ggplot2::geom_point(alpha = 0.5, size = 1, colour = "steelblue4") +
+    ggplot2::facet_wrap(ggplot2::vars(trait), scales = "free") +
+    ggplot2::labs(x = "Observed", y = "Predicted",
+                  title = "Predicted against observed phenotypes") +
+    ggplot2::theme_bw()
+}
+
+metrics_plot_density <- function(object, metric) {
+  metric_label <- c(mse = "Mean squared error", mape = "Mean absolute percentage error (%)",
+                    r2 = "R squared", pearson_r = "Pearson r")[[metric]]
+  pp <- object$per_phenotype
+  pi <- object$per_individual
+  lev <- c(sprintf("Per phenotype (n = %d)", nrow(pp)),
+           sprintf("Per individual (n = %d)", nrow(pi)))
+  d <- data.frame(value = c(pp[[metric]], pi[[metric]]),
+                  level = factor(rep(lev, c(nrow(pp), nrow(pi))), levels = lev))
+  d <- d[is.finite(d$value), , drop = FALSE]
+  # A density needs at least two distinct values per panel; single values
+  # still show up in the rug.
+  dens_ok <- tapply(d$value, d$level, function(v) length(unique(v)) >= 2L)
+  dens <- d[d$level %in% names(dens_ok)[dens_ok %in% TRUE], , drop = FALSE]
+  ggplot2::ggplot(d, ggplot2::aes(x = value)) +
+    ggplot2::geom_density(data = dens, fill = "steelblue", alpha = 0.4,
+                          colour = "steelblue4") +
+    ggplot2::geom_rug(alpha = 0.5, colour = "grey20") +
+    ggplot2::facet_wrap(ggplot2::vars(level), scales = "free") +
+    ggplot2::scale_y_continuous(labels = function(b) format(b, scientific = FALSE,
+                                                              drop0trailing = TRUE)) +
+    ggplot2::labs(x = metric_label, y = "Density",
+                  title = "Distribution of prediction errors") +
+    ggplot2::theme_bw()
+}
+
+# The ids of the individuals to draw: those given (ids or row numbers), or by default the
+# individuals at evenly spaced quantiles of `metric`, best to worst.
+metrics_pick_individuals <- function(pi, metric, individuals, max_panels) {
+  if (is.null(individuals)) {
+    v <- pi[[metric]]
+    ok <- which(is.finite(v))
+    if (!length(ok)) stop("no individual has a finite `", metric, "`", call. = FALSE)
+    ord <- ok[order(v[ok], decreasing = metric %in% c("r2", "pearson_r"))]
+    k <- min(6L, max_panels, length(ord))
+    pick <- ord[unique(round(seq(1, length(ord), length.out = k)))]
+    individuals <- pi$id[pick]
+  } else if (is.numeric(individuals)) {
+    if (any(individuals < 1 | individuals > nrow(pi))) {
+      stop("`individuals` row numbers must lie in 1..", nrow(pi), call. = FALSE)
     }
-    predicted <- predicted[, obs_names, drop = FALSE]
-  } else if (ncol(observed) != ncol(predicted)) {
-    stop(sprintf("Observed has %d traits but predicted has %d.",
-                 ncol(observed), ncol(predicted)), call. = FALSE)
+    individuals <- pi$id[individuals]
+  } else {
+    unknown <- setdiff(individuals, pi$id)
+    if (length(unknown)) stop("unknown individual id: ", unknown[1L], call. = FALSE)
   }
-  obs_rows <- rownames(observed)
-  pred_rows <- rownames(predicted)
-  if (!is.null(obs_rows) && !is.null(pred_rows) &&
-      !identical(obs_rows, pred_rows)) {
-    k <- which(obs_rows != pred_rows)[1L]
-    stop(sprintf(
-      "Observed and predicted individuals differ: row %d is '%s' vs '%s'.",
-      k, obs_rows[k], pred_rows[k]
-    ), call. = FALSE)
-  }
-  traits <- if (is.null(obs_names)) pred_names else obs_names
-  if (is.null(traits)) {
-    traits <- paste0("trait_", seq_len(ncol(observed)))
-  }
-  if (is.null(ids)) {
-    ids <- if (is.null(pred_rows)) pad_names("ind_", nrow(observed)) else pred_rows
-  }
-  if (length(ids) != nrow(observed)) {
-    stop(sprintf("`ids` has length %d for %d individuals.",
-                 length(ids), nrow(observed)), call. = FALSE)
-  }
-
-  per_phenotype <- cbind(
-    data.frame(trait = traits, stringsAsFactors = FALSE),
-    column_metrics(observed, predicted)
-  )
-  per_individual <- cbind(
-    data.frame(id = as.character(ids), stringsAsFactors = FALSE),
-    column_metrics(t(observed), t(predicted))
-  )
-  rownames(per_phenotype) <- NULL
-  rownames(per_individual) <- NULL
-  list(per_phenotype = per_phenotype, per_individual = per_individual)
+  utils::head(unique(as.character(individuals)), max_panels)
 }
 
-as_metric_matrix <- function(x, what) {
-  if (is.data.frame(x)) {
-    x <- as.matrix(x)
-  } else if (is.null(dim(x)) && is.numeric(x)) {
-    x <- matrix(x, ncol = 1L, dimnames = list(names(x), NULL))
-  }
-  if (!is.matrix(x) || !(is.numeric(x) || is.logical(x))) {
-    stop(sprintf("`%s` must be a numeric matrix.", what), call. = FALSE)
-  }
-  storage.mode(x) <- "double"
-  infinite <- !is.finite(x) & !(is.na(x) & !is.nan(x))
-  if (any(infinite)) {
-    k <- which(infinite)[1L]
-    stop(sprintf("`%s` must be finite (NA marks a missing value): trait '%s' of individual '%s' is %s.",
-                 what, cell_col(x, k), cell_row(x, k), format(x[k])), call. = FALSE)
-  }
-  x
-}
-
-# Column-wise statistics over the entries where both matrices are non-missing,
-# computed with masked column sums so that thousands of individuals cost no
-# R-level loop.
-column_metrics <- function(y, yhat) {
-  ok <- !is.na(y) & !is.na(yhat)
-  n <- colSums(ok)
-  y0 <- ifelse(ok, y, 0)
-  p0 <- ifelse(ok, yhat, 0)
-  err <- y0 - p0
-  safe_div <- function(a, b) ifelse(b > 0, a / b, NA_real_)
-
-  mse <- safe_div(colSums(err^2), n)
-
-  nonzero <- ok & y != 0
-  rel <- ifelse(nonzero, abs(err) / abs(ifelse(nonzero, y, 1)), 0)
-  mape <- 100 * safe_div(colSums(rel), colSums(nonzero))
-
-  mean_y <- safe_div(colSums(y0), n)
-  mean_p <- safe_div(colSums(p0), n)
-  dy <- ifelse(ok, sweep(y0, 2L, mean_y), 0)
-  dp <- ifelse(ok, sweep(p0, 2L, mean_p), 0)
-  ss_tot <- colSums(dy^2)
-  ss_pred <- colSums(dp^2)
-  y_varies <- masked_varies(y, ok)
-  p_varies <- masked_varies(yhat, ok)
-
-  r2 <- ifelse(n >= 2 & y_varies, 1 - colSums(err^2) / ss_tot, NA_real_)
-  pearson <- ifelse(n >= 2 & y_varies & p_varies,
-                    colSums(dy * dp) / sqrt(ss_tot * ss_pred), NA_real_)
-  data.frame(
-    n = as.integer(n),
-    mse = unname(mse),
-    mape = unname(mape),
-    r2 = unname(r2),
-    pearson_r = unname(pmin(pmax(pearson, -1), 1))
-  )
-}
-
-# Exact comparison of extremes: a variance computed from a floating-point mean
-# can be a tiny positive number for constant data, which would turn an
-# undefined R^2 into a huge negative one.
-masked_varies <- function(x, ok) {
-  hi <- ifelse(ok, x, -Inf)
-  lo <- ifelse(ok, x, Inf)
-  col_max <- apply(hi, 2L, max)
-  col_min <- apply(lo, 2L, min)
-  is.finite(col_max) & col_max > col_min
+metrics_plot_individuals <- function(object, long, metric, individuals, max_panels) {
+  pi <- object$per_individual
+  individuals <- metrics_pick_individuals(pi, metric, individuals, max_panels)
+  obs <- as.matrix(object$observed)
+  mu <- colMeans(obs, na.rm = TRUE)
+  s <- apply(obs, 2L, stats::sd, na.rm = TRUE)
+  s[!is.finite(s) | s == 0] <- 1
+  long$observed <- (long$observed - mu[long$trait]) / s[long$trait]
+  long$predicted <- (long$predicted - mu[long$trait]) / s[long$trait]
+  long <- long[long$id %in% individuals, , drop = FALSE]
+  vals <- pi[[metric]][match(individuals, pi$id)]
+  labs <- sprintf("%s (%s %s)", individuals, metric,
+                  vapply(vals, function(v) format(signif(v, 3)), character(1)))
+  long$id <- factor(labs[match(long$id, individuals)], levels = labs)
+  ggplot2::ggplot(long, ggplot2::aes(x = observed, y = predicted)) +
+    ggplot2::geom_abline(slope = 1, intercept = 0, colour = "grey40", linetype = "dashed") +
+    # Swapped copy of the points: both axes get the same range, so y = x is the diagonal.
+    ggplot2::geom_blank(data = long, ggplot2::aes(x = predicted, y = observed)) +
+    ggplot2::geom_point(alpha = 0.7, size = 1.5, colour = "steelblue4") +
+    ggplot2::facet_wrap(ggplot2::vars(id)) +
+    ggplot2::coord_equal() +
+    ggplot2::labs(x = "Observed (standardized per trait)",
+                  y = "Predicted (standardized per trait)",
+                  title = "Predicted against observed phenotypes of individuals") +
+    ggplot2::theme_bw()
 }

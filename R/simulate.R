@@ -152,27 +152,6 @@ gp_simulate <- function(n = 600, n_loci = 3000, n_alleles = 3,
   with_rng_seed(seed, simulate_architecture(settings))
 }
 
-check_count <- function(x, name, min = 1L) {
-  if (!is.numeric(x) || length(x) != 1L || !is.finite(x) || x != round(x) ||
-      x < min) {
-    stop(sprintf("`%s` must be a single whole number >= %d.", name, min),
-         call. = FALSE)
-  }
-  if (x > .Machine$integer.max) {
-    stop(sprintf("`%s` (%.0f) exceeds the largest integer R can hold (%d).",
-                 name, x, .Machine$integer.max), call. = FALSE)
-  }
-  as.integer(x)
-}
-
-check_probability <- function(x, name) {
-  if (!is.numeric(x) || length(x) != 1L || is.na(x) || x < 0 || x > 1) {
-    stop(sprintf("`%s` must be a single probability in [0, 1].", name),
-         call. = FALSE)
-  }
-  invisible(x)
-}
-
 # Draws in a fixed order (genotypes, first-drawn loci, weights, pleiotropy,
 # down-sampling, interactions, noise) so a seed always reproduces the same data.
 simulate_architecture <- function(s) {
@@ -208,9 +187,37 @@ simulate_architecture <- function(s) {
     stringsAsFactors = FALSE
   )
 
-  # Every (trait, locus) with a weight before down-sampling: the trait's own
-  # loci first, then the copies in draw order; a locus already held keeps its
-  # weights.
+  cand <- simulate_candidates(primary_p, primary_l, hits, m, k, s$downsample)
+  weights <- array(0, dim = c(n_loci, n_alleles, m),
+                   dimnames = list(marker_names,
+                                   as.character(seq_len(n_alleles) - 1L),
+                                   trait_names))
+  for (a in seq_len(n_alleles)) {
+    weights[cbind(cand$l, a, cand$p)] <- primary_w[cand$src, a]
+  }
+  inter <- simulate_interactions(s, primary_l, primary_p, cand, weights)
+  causal_idx <- sort(unique(cand$l))
+  traits <- simulate_traits(s, geno, weights, causal_idx, inter)
+  inter <- traits$inter
+  pheno <- traits$pheno
+  colnames(pheno) <- trait_names
+
+  data <- gp_data(
+    pheno, geno,
+    markers = data.frame(marker = marker_names, chr = NA_character_,
+                         pos = NA_real_, stringsAsFactors = FALSE),
+    n_alleles = n_alleles
+  )
+  data$truth <- simulate_truth(s, trait_names, weights, cand, inter, primary_p, primary_l,
+                               pleiotropy, causal_idx)
+  data
+}
+
+# Every (trait, locus) with a weight before down-sampling: the trait's own
+# loci first, then the copies in draw order; a locus already held keeps its
+# weights. With `downsample`, each trait keeps `k` of them at random.
+simulate_candidates <- function(primary_p, primary_l, hits, m, k, downsample) {
+  n_primary <- length(primary_l)
   cand <- data.frame(
     p = c(primary_p, as.integer(hits[, 2L])),
     l = c(primary_l, primary_l[hits[, 1L]]),
@@ -220,7 +227,7 @@ simulate_architecture <- function(s) {
   cand <- cand[!duplicated(cand[, c("p", "l")]), , drop = FALSE]
   cand <- cand[order(cand$p, !cand$primary), , drop = FALSE]
   keep <- rep(TRUE, nrow(cand))
-  if (s$downsample) {
+  if (downsample) {
     for (p in seq_len(m)) {
       rows <- which(cand$p == p)
       if (length(rows) > k) {
@@ -229,23 +236,20 @@ simulate_architecture <- function(s) {
       }
     }
   }
-  cand <- cand[keep, , drop = FALSE]
+  cand[keep, , drop = FALSE]
+}
 
-  weights <- array(0, dim = c(n_loci, n_alleles, m),
-                   dimnames = list(marker_names,
-                                   as.character(seq_len(n_alleles) - 1L),
-                                   trait_names))
-  for (a in seq_len(n_alleles)) {
-    weights[cbind(cand$l, a, cand$p)] <- primary_w[cand$src, a]
-  }
-
+# The interacting pairs of the chosen epistasis model, with whether both loci act on the
+# trait (`live`) and their effect before any rescaling.
+simulate_interactions <- function(s, primary_l, primary_p, cand, weights) {
+  m <- s$n_phenotypes
   inter <- switch(
     s$epistasis,
-    publication = draw_pairs(split(primary_l, primary_p), n_alleles,
+    publication = draw_pairs(split(primary_l, primary_p), s$n_alleles,
                              s$p_interact, at_least_one = FALSE),
     live = draw_pairs(split(cand$l, factor(cand$p, levels = seq_len(m))),
-                      n_alleles, s$p_interact, at_least_one = TRUE),
-    none = draw_pairs(list(), n_alleles, 0, FALSE)
+                      s$n_alleles, s$p_interact, at_least_one = TRUE),
+    none = draw_pairs(list(), s$n_alleles, 0, FALSE)
   )
   # rep(): cbind() would recycle a scalar into a bogus row when there are no pairs.
   one <- rep(1L, nrow(inter))
@@ -254,11 +258,18 @@ simulate_architecture <- function(s) {
   w1 <- weights[cbind(inter$locus1, inter$allele + 1L, inter$phenotype)]
   w2 <- weights[cbind(inter$locus2, inter$allele + 1L, inter$phenotype)]
   inter$effect <- ifelse(inter$live, w1 * w2 - w1 - w2, 0)
+  inter
+}
 
-  causal_idx <- sort(unique(cand$l))
+# Phenotypes: additive effects plus interactions (rescaled to their share of the variance
+# under "live" epistasis) plus uniform noise. Returns the phenotypes and the interactions
+# with their effects as applied.
+simulate_traits <- function(s, geno, weights, causal_idx, inter) {
+  n <- nrow(geno)
+  m <- s$n_phenotypes
   additive <- matrix(0, n, m)
   g_causal <- geno[, causal_idx, drop = FALSE]
-  for (a in seq_len(n_alleles)) {
+  for (a in seq_len(s$n_alleles)) {
     w_a <- matrix(weights[causal_idx, a, ], nrow = length(causal_idx))
     additive <- additive + ((g_causal == a - 1L) * 1) %*% w_a
   }
@@ -275,15 +286,12 @@ simulate_architecture <- function(s) {
   amplitude <- s$noise * colMeans(clean)
   pheno <- clean + matrix(stats::runif(n * m, -1, 1), n, m) *
     rep(amplitude, each = n)
-  colnames(pheno) <- trait_names
+  list(pheno = pheno, inter = inter)
+}
 
-  data <- gp_data(
-    pheno, geno,
-    markers = data.frame(marker = marker_names, chr = NA_character_,
-                         pos = NA_real_, stringsAsFactors = FALSE),
-    n_alleles = n_alleles
-  )
-
+# The generating model as gp_simulate() documents it under `truth`.
+simulate_truth <- function(s, trait_names, weights, cand, inter, primary_p, primary_l,
+                           pleiotropy, causal_idx) {
   causal <- data.frame(
     phenotype = trait_names[cand$p],
     locus = as.integer(cand$l),
@@ -303,7 +311,7 @@ simulate_architecture <- function(s) {
     stringsAsFactors = FALSE
   )
 
-  data$truth <- list(
+  list(
     weights = weights,
     causal = causal,
     drawn = data.frame(phenotype = trait_names[primary_p],
@@ -316,7 +324,6 @@ simulate_architecture <- function(s) {
                                      inter$locus2[inter$live]))),
     settings = s
   )
-  data
 }
 
 # Pairs the loci of each trait (list element p holds trait p's loci in order):

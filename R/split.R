@@ -66,18 +66,6 @@ gp_split <- function(data, prop = 0.8, method = c("random", "sequential"),
   )
 }
 
-# set.seed() takes integers only: a seed beyond the integer range would become NA with a warning.
-check_seed <- function(seed) {
-  if (!is.null(seed) &&
-      (!is.numeric(seed) || length(seed) != 1L || !is.finite(seed) ||
-       abs(seed) > .Machine$integer.max)) {
-    stop(sprintf(paste0("`seed` must be NULL or a single finite number within R's ",
-                        "integer range (at most %d in size)."), .Machine$integer.max),
-         call. = FALSE)
-  }
-  invisible(seed)
-}
-
 # Evaluates `code` after set.seed(seed), then puts the global RNG state back
 # exactly as it was (including "no state yet"), so that seeding a package
 # function never changes what the user's next random draw is. With a NULL

@@ -131,8 +131,7 @@ tune_grid <- function(grid) {
   if (!is.data.frame(grid) || !nrow(grid) || !ncol(grid)) {
     stop("`grid` must be a non-empty data frame or named list", call. = FALSE)
   }
-  known <- setdiff(names(formals(gpatlas_control)), "preset")
-  unknown <- setdiff(names(grid), known)
+  unknown <- setdiff(names(grid), control_table$name)
   if (length(unknown)) {
     stop(sprintf("unknown setting%s in `grid`: %s", if (length(unknown) > 1L) "s" else "",
                  paste(unknown, collapse = ", ")), call. = FALSE)
@@ -162,10 +161,7 @@ tune_control <- function(control, row) {
   for (nm in names(row)) {
     v <- row[[nm]]
     if (is.factor(v)) v <- as.character(v)
-    if (nm %in% c("latent_dim", "pheno_hidden", "decoder_hidden", "geno_hidden", "epochs_pheno",
-                  "epochs_geno", "batch_size", "patience", "lr_drops", "n_seeds", "threads",
-                  "additive_folds") &&
-        is.numeric(v) && !is.na(v) && v == round(v)) {
+    if (nm %in% control_names("integer") && is.numeric(v) && !is.na(v) && v == round(v)) {
       v <- as.integer(v)
     }
     args[[nm]] <- v

@@ -132,118 +132,6 @@ gp_vida <- function(importance, z_threshold = 2, clumpiness_percentile = 5,
             class = "gp_vida")
 }
 
-#' Choose VIDA settings against known interactions
-#'
-#' Runs [gp_vida()] over a grid of z thresholds and clumpiness percentiles
-#' and scores each setting by the area under the ROC curve of the chosen
-#' metric against the known interacting features. The correlations are
-#' computed once for the whole grid and the partner sets once per threshold,
-#' so the grid costs little more than a single run.
-#'
-#' The AUC is the Mann-Whitney statistic: the probability that a random
-#' interacting feature scores higher than a random non-interacting one, ties
-#' counting one half. As in the reference, features without a score (too
-#' few extreme individuals) get the median of the scored features. Features
-#' whose `truth` is `NA` are left out; to compare interacting with directly
-#' acting alleles only, as the publication does, set the alleles that affect
-#' no phenotype to `NA`. A setting that scores few features is pulled
-#' towards an AUC of 0.5 by the median filling: read `n_scored` alongside.
-#'
-#' @param importance A `gp_importance` object or a numeric matrix, as for
-#'   [gp_vida()].
-#' @param truth Which features interact: a logical vector over the features
-#'   (`NA` = unknown, left out), or the interacting features as column
-#'   indices or feature names (all others then count as non-interacting).
-#'   For data from [gp_simulate()] and a model fitted on all its markers:
-#'   `ia <- sim$truth$interactions; ia <- ia[ia$live, ]; mk <- colnames(sim$geno)`, then
-#'   `truth = c(paste0(mk[ia$locus1], ":", ia$allele), paste0(mk[ia$locus2], ":", ia$allele))`.
-#' @param z_thresholds,percentiles Values of `z_threshold` and
-#'   `clumpiness_percentile` to try.
-#' @param clumpiness_method Clumpiness method, as in [gp_vida()].
-#' @param metric Column of [gp_vida()]'s scores to rank by: `"vida_score"`,
-#'   `"clumpiness_diff"` or `"extreme_ratio_diff"`.
-#' @param both_directions If `TRUE`, each setting reports the better of the
-#'   AUCs of the metric and of its negative, with `direction` saying which
-#'   (the reference does this; it is optimistic). If `FALSE` (default), higher
-#'   values must indicate interaction.
-#' @param verbose Show progress.
-#' @param threads Number of threads; `NULL` (or 0) uses every processor. Larger
-#'   counts are capped at the processors there are, with a warning.
-#' @return An object of class `gp_vida_optimize`, a list with
-#' * `grid`: data frame with one row per setting and columns `z_threshold`,
-#'   `clumpiness_percentile`, `clumpiness_method`, `metric`, `auc`,
-#'   `direction` (`"higher"` or `"lower"`), `n_scored` (labelled features
-#'   with a score), `n_positive`, `n_negative` (labelled features);
-#' * `best`: the row of `grid` with the highest AUC (first one on ties).
-#' @examples
-#' # Eight groups of 3 alleles are jointly, strongly important in 3 individuals each.
-#' set.seed(4)
-#' n <- 100; p <- 300
-#' imp <- matrix(abs(rnorm(n * p)) * (runif(n * p) < 0.6), n, p)
-#' groups <- matrix(sample(p, 24), 3)
-#' for (g in 1:8) {
-#'   hit <- sample(n, 3)
-#'   imp[hit, groups[, g]] <- imp[hit, groups[, g]] + 8 * (1 + runif(9))
-#' }
-#' opt <- gp_vida_optimize(imp, truth = as.vector(groups), verbose = FALSE, threads = 1)
-#' opt$best
-#' @export
-gp_vida_optimize <- function(importance, truth, z_thresholds = c(1.5, 2, 2.5, 3),
-                             percentiles = c(5, 10, 15, 20),
-                             clumpiness_method = c("concentration", "gini", "entropy",
-                                                   "adaptive"),
-                             metric = c("vida_score", "clumpiness_diff", "extreme_ratio_diff"),
-                             both_directions = FALSE, verbose = interactive(), threads = NULL) {
-  clumpiness_method <- match.arg(clumpiness_method)
-  metric <- match.arg(metric)
-  check_vida_grid(z_thresholds, "z_thresholds", single = FALSE)
-  check_vida_percentiles(percentiles, single = FALSE)
-  if (!is.logical(both_directions) || length(both_directions) != 1L || is.na(both_directions)) {
-    stop("`both_directions` must be TRUE or FALSE", call. = FALSE)
-  }
-  input <- vida_input(importance)
-  labels <- vida_truth(truth, input$features$feature)
-  if (!any(labels %in% TRUE) || !any(labels %in% FALSE)) {
-    stop("`truth` must mark at least one interacting and one non-interacting feature",
-         call. = FALSE)
-  }
-  raw <- vida_run(input$matrix, z_thresholds, percentiles, clumpiness_method,
-                  seq_len(ncol(input$matrix)), verbose, threads)
-  known <- !is.na(labels)
-  grid <- expand.grid(clumpiness_percentile = percentiles, z_threshold = z_thresholds,
-                      KEEP.OUT.ATTRS = FALSE)[, c("z_threshold", "clumpiness_percentile")]
-  grid$clumpiness_method <- clumpiness_method
-  grid$metric <- metric
-  grid$auc <- NA_real_
-  grid$direction <- "higher"
-  grid$n_scored <- NA_integer_
-  for (t in seq_along(z_thresholds)) {
-    for (q in seq_along(percentiles)) {
-      row <- (t - 1L) * length(percentiles) + q
-      value <- switch(metric,
-                      vida_score = raw$score[, q, t],
-                      clumpiness_diff = raw$clumpiness_diff[, q, t],
-                      extreme_ratio_diff = raw$extreme_ratio_diff[, t])
-      value <- value[known]
-      ok <- is.finite(value)
-      grid$n_scored[row] <- sum(ok)
-      if (!any(ok)) next
-      value[!ok] <- stats::median(value[ok])
-      auc <- auc_mann_whitney(value, labels[known])
-      if (both_directions && auc < 0.5) {
-        auc <- 1 - auc
-        grid$direction[row] <- "lower"
-      }
-      grid$auc[row] <- auc
-    }
-  }
-  grid$n_positive <- sum(labels[known])
-  grid$n_negative <- sum(!labels[known])
-  best <- if (all(is.na(grid$auc))) grid[0L, ] else grid[which.max(grid$auc), ]
-  rownames(best) <- NULL
-  structure(list(grid = grid, best = best), class = "gp_vida_optimize")
-}
-
 #' @export
 print.gp_vida <- function(x, ...) {
   s <- x$scores
@@ -263,16 +151,94 @@ print.gp_vida <- function(x, ...) {
   invisible(x)
 }
 
+#' @rdname as.data.frame.gpatlas
 #' @export
-print.gp_vida_optimize <- function(x, ...) {
-  cat(sprintf("<gp_vida_optimize> %d settings, metric \"%s\", clumpiness \"%s\"\n",
-              nrow(x$grid), x$grid$metric[1L], x$grid$clumpiness_method[1L]))
-  if (nrow(x$best)) {
-    cat(sprintf("best: z_threshold %g, clumpiness_percentile %g, AUC %.4f (%s is interacting)\n",
-                x$best$z_threshold, x$best$clumpiness_percentile, x$best$auc,
-                x$best$direction))
+as.data.frame.gp_vida <- function(x, row.names = NULL, optional = FALSE,
+                                  what = c("scores", "loci"), ...) {
+  what <- match.arg(what)
+  if (what == "loci" && is.null(x$loci)) {
+    stop("these VIDA scores have no loci; use `what = \"scores\"`", call. = FALSE)
   }
-  invisible(x)
+  x[[what]]
+}
+
+#' Plot VIDA interaction scores
+#'
+#' * `type = "scores"`: histogram of the VIDA scores (alleles, or loci with
+#'   `level = "locus"`); with `labels`, the known positives and negatives
+#'   are stacked in different colours.
+#' * `type = "enrichment"`: fold enrichment of `labels` among the top
+#'   `percentiles` of scores (from [gp_enrichment()]), with confidence
+#'   intervals and the line of no enrichment.
+#'
+#' Unscored (`NA`) scores are left out.
+#'
+#' @param object A `gp_vida` object.
+#' @param type `"scores"` or `"enrichment"`.
+#' @param labels Logical (or 0/1) vector over the rows of `object$scores`
+#'   (or of `object$loci` for `level = "locus"`), e.g. which alleles truly
+#'   interact. Required for `"enrichment"`.
+#' @param level `"allele"` or `"locus"`.
+#' @param percentiles Top percentages for `"enrichment"`.
+#' @param bins Number of histogram bins.
+#' @param ... Unused.
+#' @return A ggplot object.
+#' @examples
+#' if (requireNamespace("ggplot2", quietly = TRUE)) {
+#'   set.seed(1)
+#'   imp <- matrix(rexp(60 * 40) * (runif(60 * 40) < 0.7), 60, 40)
+#'   v <- gp_vida(imp, z_threshold = 1.5, verbose = FALSE, threads = 1)
+#'   ggplot2::autoplot(v)
+#' }
+#' @exportS3Method ggplot2::autoplot
+autoplot.gp_vida <- function(object, type = c("scores", "enrichment"), labels = NULL,
+                             level = c("allele", "locus"), percentiles = c(1, 5, 10, 20),
+                             bins = 30L, ...) {
+  plots_need_ggplot2()
+  type <- match.arg(type)
+  level <- match.arg(level)
+  d <- if (level == "allele") object$scores else object$loci
+  if (is.null(d)) stop("these VIDA scores have no loci", call. = FALSE)
+  if (!is.null(labels)) {
+    if (length(labels) != nrow(d)) {
+      stop(sprintf("`labels` has %d values for %d %s scores", length(labels), nrow(d), level),
+           call. = FALSE)
+    }
+    d$label <- as.logical(labels)
+  }
+  d <- d[!is.na(d$vida_score), , drop = FALSE]
+  if (!nrow(d)) stop("no feature has a VIDA score", call. = FALSE)
+  unit <- if (level == "allele") "alleles" else "loci"
+
+  if (type == "scores") {
+    if (is.null(labels)) {
+      p <- ggplot2::ggplot(d, ggplot2::aes(x = vida_score)) +
+        ggplot2::geom_histogram(bins = bins, fill = "steelblue", colour = "white")
+    } else {
+      d$label <- factor(ifelse(d$label, "labelled", "other"), levels = c("other", "labelled"))
+      p <- ggplot2::ggplot(d, ggplot2::aes(x = vida_score, fill = label)) +
+        ggplot2::geom_histogram(bins = bins, colour = "white") +
+        ggplot2::scale_fill_manual(values = c(other = "grey60", labelled = "firebrick"),
+                                   drop = FALSE) +
+        ggplot2::labs(fill = NULL)
+    }
+    return(p + ggplot2::labs(x = "VIDA score", y = sprintf("Number of %s", unit),
+                             title = sprintf("VIDA interaction scores of %d %s", nrow(d), unit)) +
+             ggplot2::theme_bw())
+  }
+
+  if (is.null(labels)) stop("`labels` are required for type = \"enrichment\"", call. = FALSE)
+  e <- gp_enrichment(d$vida_score, d$label, percentiles = percentiles)
+  e$percentile <- factor(sprintf("top %g%%", e$percentile),
+                         levels = sprintf("top %g%%", e$percentile))
+  ggplot2::ggplot(e, ggplot2::aes(x = percentile, y = fold_enrichment)) +
+    ggplot2::geom_hline(yintercept = 1, linetype = "dashed", colour = "grey40") +
+    ggplot2::geom_col(fill = "steelblue", alpha = 0.7, width = 0.6) +
+    ggplot2::geom_errorbar(ggplot2::aes(ymin = lower, ymax = upper), width = 0.2) +
+    ggplot2::labs(x = sprintf("Highest VIDA scores (share of %s)", unit),
+                  y = "Fold enrichment of labelled features",
+                  title = "Enrichment of labelled features among top VIDA scores") +
+    ggplot2::theme_bw()
 }
 
 # ---- internal helpers -----------------------------------------------------------------------
@@ -334,21 +300,6 @@ vida_alleles <- function(alleles, names) {
   idx
 }
 
-vida_truth <- function(truth, names) {
-  p <- length(names)
-  if (is.logical(truth)) {
-    if (length(truth) != p) {
-      stop(sprintf("a logical `truth` needs one value per feature (%d)", p), call. = FALSE)
-    }
-    return(truth)
-  }
-  idx <- tryCatch(vida_alleles(unique(truth), names), error = function(e) {
-    stop("`truth` must be a logical vector over the features, or the interacting features ",
-         "as indices or names", call. = FALSE)
-  })
-  seq_len(p) %in% idx
-}
-
 check_vida_grid <- function(x, name, single) {
   if (!is.numeric(x) || !length(x) || anyNA(x) || any(!is.finite(x) | x <= 0) ||
       (single && length(x) != 1L)) {
@@ -400,12 +351,4 @@ vida_loci <- function(scores) {
 na_if_nan <- function(x) {
   x[is.nan(x)] <- NA_real_
   x
-}
-
-# Mann-Whitney AUC: P(score of a positive > score of a negative), ties counting one half.
-auc_mann_whitney <- function(score, label) {
-  n_pos <- sum(label)
-  n_neg <- sum(!label)
-  r <- rank(score)
-  (sum(r[label]) - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
 }

@@ -63,7 +63,9 @@ for (r in which(inter$live)) {
 stopifnot(max(abs(expected - pheno)) < 1e-6)
 
 devtools_free_load <- function() {
-  for (f in c("R/data.R", "R/split.R")) sys.source(f, envir = globalenv())
+  for (f in c("R/data.R", "R/data-input.R", "R/checks.R", "R/split.R")) {
+    sys.source(f, envir = globalenv())
+  }
 }
 devtools_free_load()
 gpatlas_sim <- gp_data(pheno, geno, n_alleles = 3L)

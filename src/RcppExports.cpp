@@ -11,9 +11,30 @@ Rcpp::Rostream<true>&  Rcpp::Rcout = Rcpp::Rcpp_cout_get();
 Rcpp::Rostream<false>& Rcpp::Rcerr = Rcpp::Rcpp_cerr_get();
 #endif
 
-// cpp_fit
-List cpp_fit(NumericMatrix pheno, IntegerMatrix geno, int n_alleles, List control, bool verbose, Nullable<List> init, Nullable<NumericMatrix> valid_pheno, Nullable<IntegerMatrix> valid_geno);
-RcppExport SEXP _gpatlas_cpp_fit(SEXP phenoSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP controlSEXP, SEXP verboseSEXP, SEXP initSEXP, SEXP valid_phenoSEXP, SEXP valid_genoSEXP) {
+// cpp_control_defaults
+List cpp_control_defaults();
+RcppExport SEXP _gpatlas_cpp_control_defaults() {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    rcpp_result_gen = Rcpp::wrap(cpp_control_defaults());
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_control_parse
+List cpp_control_parse(List control);
+RcppExport SEXP _gpatlas_cpp_control_parse(SEXP controlSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< List >::type control(controlSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_control_parse(control));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_fit_core
+List cpp_fit_core(NumericMatrix pheno, IntegerMatrix geno, int n_alleles, List control, bool verbose, Nullable<List> init, Nullable<NumericMatrix> valid_pheno, Nullable<IntegerMatrix> valid_geno);
+RcppExport SEXP _gpatlas_cpp_fit_core(SEXP phenoSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP controlSEXP, SEXP verboseSEXP, SEXP initSEXP, SEXP valid_phenoSEXP, SEXP valid_genoSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -25,13 +46,13 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< Nullable<List> >::type init(initSEXP);
     Rcpp::traits::input_parameter< Nullable<NumericMatrix> >::type valid_pheno(valid_phenoSEXP);
     Rcpp::traits::input_parameter< Nullable<IntegerMatrix> >::type valid_geno(valid_genoSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_fit(pheno, geno, n_alleles, control, verbose, init, valid_pheno, valid_geno));
+    rcpp_result_gen = Rcpp::wrap(cpp_fit_core(pheno, geno, n_alleles, control, verbose, init, valid_pheno, valid_geno));
     return rcpp_result_gen;
 END_RCPP
 }
-// cpp_predict_genotype
-NumericMatrix cpp_predict_genotype(List params, List control, int n_pheno, IntegerMatrix geno, int n_alleles, bool latent);
-RcppExport SEXP _gpatlas_cpp_predict_genotype(SEXP paramsSEXP, SEXP controlSEXP, SEXP n_phenoSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP latentSEXP) {
+// cpp_predict_genotype_core
+NumericMatrix cpp_predict_genotype_core(List params, List control, int n_pheno, IntegerMatrix geno, int n_alleles, bool latent);
+RcppExport SEXP _gpatlas_cpp_predict_genotype_core(SEXP paramsSEXP, SEXP controlSEXP, SEXP n_phenoSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP latentSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -41,13 +62,13 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< IntegerMatrix >::type geno(genoSEXP);
     Rcpp::traits::input_parameter< int >::type n_alleles(n_allelesSEXP);
     Rcpp::traits::input_parameter< bool >::type latent(latentSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_predict_genotype(params, control, n_pheno, geno, n_alleles, latent));
+    rcpp_result_gen = Rcpp::wrap(cpp_predict_genotype_core(params, control, n_pheno, geno, n_alleles, latent));
     return rcpp_result_gen;
 END_RCPP
 }
-// cpp_predict_phenotype
-NumericMatrix cpp_predict_phenotype(List params, List control, NumericMatrix pheno, bool latent);
-RcppExport SEXP _gpatlas_cpp_predict_phenotype(SEXP paramsSEXP, SEXP controlSEXP, SEXP phenoSEXP, SEXP latentSEXP) {
+// cpp_predict_phenotype_core
+NumericMatrix cpp_predict_phenotype_core(List params, List control, NumericMatrix pheno, bool latent);
+RcppExport SEXP _gpatlas_cpp_predict_phenotype_core(SEXP paramsSEXP, SEXP controlSEXP, SEXP phenoSEXP, SEXP latentSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -55,7 +76,7 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< List >::type control(controlSEXP);
     Rcpp::traits::input_parameter< NumericMatrix >::type pheno(phenoSEXP);
     Rcpp::traits::input_parameter< bool >::type latent(latentSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_predict_phenotype(params, control, pheno, latent));
+    rcpp_result_gen = Rcpp::wrap(cpp_predict_phenotype_core(params, control, pheno, latent));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -69,9 +90,9 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
-// cpp_importance
-List cpp_importance(List params, List control, int n_pheno, std::string from, Nullable<IntegerMatrix> geno, int n_alleles, NumericMatrix pheno, bool use_observed, std::string statistic, bool slow, bool verbose, int slow_feature_limit, Nullable<NumericMatrix> calibration, Nullable<NumericMatrix> additive_base, Nullable<NumericMatrix> additive_coef, std::string ablate, Nullable<List> additive_pairs);
-RcppExport SEXP _gpatlas_cpp_importance(SEXP paramsSEXP, SEXP controlSEXP, SEXP n_phenoSEXP, SEXP fromSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP phenoSEXP, SEXP use_observedSEXP, SEXP statisticSEXP, SEXP slowSEXP, SEXP verboseSEXP, SEXP slow_feature_limitSEXP, SEXP calibrationSEXP, SEXP additive_baseSEXP, SEXP additive_coefSEXP, SEXP ablateSEXP, SEXP additive_pairsSEXP) {
+// cpp_importance_core
+List cpp_importance_core(List params, List control, int n_pheno, std::string from, Nullable<IntegerMatrix> geno, int n_alleles, NumericMatrix pheno, bool use_observed, std::string statistic, bool slow, bool verbose, int slow_feature_limit, Nullable<NumericMatrix> calibration, Nullable<NumericMatrix> additive_base, Nullable<NumericMatrix> additive_coef, std::string ablate, Nullable<List> additive_pairs);
+RcppExport SEXP _gpatlas_cpp_importance_core(SEXP paramsSEXP, SEXP controlSEXP, SEXP n_phenoSEXP, SEXP fromSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP phenoSEXP, SEXP use_observedSEXP, SEXP statisticSEXP, SEXP slowSEXP, SEXP verboseSEXP, SEXP slow_feature_limitSEXP, SEXP calibrationSEXP, SEXP additive_baseSEXP, SEXP additive_coefSEXP, SEXP ablateSEXP, SEXP additive_pairsSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -92,7 +113,7 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< Nullable<NumericMatrix> >::type additive_coef(additive_coefSEXP);
     Rcpp::traits::input_parameter< std::string >::type ablate(ablateSEXP);
     Rcpp::traits::input_parameter< Nullable<List> >::type additive_pairs(additive_pairsSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_importance(params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose, slow_feature_limit, calibration, additive_base, additive_coef, ablate, additive_pairs));
+    rcpp_result_gen = Rcpp::wrap(cpp_importance_core(params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose, slow_feature_limit, calibration, additive_base, additive_coef, ablate, additive_pairs));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -152,11 +173,13 @@ END_RCPP
 }
 
 static const R_CallMethodDef CallEntries[] = {
-    {"_gpatlas_cpp_fit", (DL_FUNC) &_gpatlas_cpp_fit, 8},
-    {"_gpatlas_cpp_predict_genotype", (DL_FUNC) &_gpatlas_cpp_predict_genotype, 6},
-    {"_gpatlas_cpp_predict_phenotype", (DL_FUNC) &_gpatlas_cpp_predict_phenotype, 4},
+    {"_gpatlas_cpp_control_defaults", (DL_FUNC) &_gpatlas_cpp_control_defaults, 0},
+    {"_gpatlas_cpp_control_parse", (DL_FUNC) &_gpatlas_cpp_control_parse, 1},
+    {"_gpatlas_cpp_fit_core", (DL_FUNC) &_gpatlas_cpp_fit_core, 8},
+    {"_gpatlas_cpp_predict_genotype_core", (DL_FUNC) &_gpatlas_cpp_predict_genotype_core, 6},
+    {"_gpatlas_cpp_predict_phenotype_core", (DL_FUNC) &_gpatlas_cpp_predict_phenotype_core, 4},
     {"_gpatlas_cpp_threads", (DL_FUNC) &_gpatlas_cpp_threads, 0},
-    {"_gpatlas_cpp_importance", (DL_FUNC) &_gpatlas_cpp_importance, 17},
+    {"_gpatlas_cpp_importance_core", (DL_FUNC) &_gpatlas_cpp_importance_core, 17},
     {"_gpatlas_cpp_lasso_cv", (DL_FUNC) &_gpatlas_cpp_lasso_cv, 10},
     {"_gpatlas_cpp_lasso_fit", (DL_FUNC) &_gpatlas_cpp_lasso_fit, 5},
     {"_gpatlas_cpp_vida", (DL_FUNC) &_gpatlas_cpp_vida, 9},

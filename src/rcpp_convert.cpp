@@ -3,56 +3,118 @@
 
 #include <R_ext/Utils.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
 
 using namespace Rcpp;
 
 namespace glue {
 
+namespace {
+
+// One setting the core reads from R: how it is read from and written back to an R value.
+struct ControlKey {
+  std::string name;
+  std::function<void(gpatlas::Control&, SEXP)> read;
+  std::function<SEXP(const gpatlas::Control&)> write;
+};
+
+ControlKey int_key(const char* name, int gpatlas::Control::*field) {
+  return {name, [field](gpatlas::Control& c, SEXP v) { c.*field = as<int>(v); },
+          [field](const gpatlas::Control& c) { return wrap(c.*field); }};
+}
+
+ControlKey num_key(const char* name, double gpatlas::Control::*field) {
+  return {name, [field](gpatlas::Control& c, SEXP v) { c.*field = as<double>(v); },
+          [field](const gpatlas::Control& c) { return wrap(c.*field); }};
+}
+
+// Every setting R must send, and nothing else: R's settings table (R/control.R) marks the
+// same names as read by the core, and a test compares the two lists. Settings that only the
+// R side uses (valid_prop, n_seeds, standardize, ...) are removed by R before each call.
+// adam_eps and leaky_slope are constants of the model, not settings.
+const std::vector<ControlKey>& control_keys() {
+  using C = gpatlas::Control;
+  static const std::vector<ControlKey> keys = {
+      int_key("latent_dim", &C::latent_dim),
+      int_key("pheno_hidden", &C::pheno_hidden),
+      int_key("decoder_hidden", &C::decoder_hidden),
+      int_key("geno_hidden", &C::geno_hidden),
+      num_key("pheno_noise_sd", &C::pheno_noise_sd),
+      num_key("geno_flip", &C::geno_flip),
+      int_key("epochs_pheno", &C::epochs_pheno),
+      int_key("epochs_geno", &C::epochs_geno),
+      int_key("batch_size", &C::batch_size),
+      num_key("lr", &C::lr),
+      num_key("beta1", &C::beta1),
+      num_key("beta2", &C::beta2),
+      num_key("l1", &C::l1),
+      num_key("l2", &C::l2),
+      num_key("weight_decay", &C::weight_decay),
+      num_key("group_lasso", &C::group_lasso),
+      num_key("lasso", &C::lasso),
+      {"lr_schedule",
+       [](C& c, SEXP v) {
+         const std::string s = as<std::string>(v);
+         if (s == "constant") {
+           c.lr_schedule = 0;
+         } else if (s == "cosine") {
+           c.lr_schedule = 1;
+         } else {
+           stop("unknown lr_schedule '" + s + "'");
+         }
+       },
+       [](const C& c) { return wrap(std::string(c.lr_schedule == 1 ? "cosine" : "constant")); }},
+      int_key("patience", &C::patience),
+      int_key("lr_drops", &C::lr_drops),
+      num_key("bn_momentum", &C::bn_momentum),
+      {"mask_missing", [](C& c, SEXP v) { c.mask_missing = as<bool>(v); },
+       [](const C& c) { return wrap(c.mask_missing); }},
+      {"seed", [](C& c, SEXP v) { c.seed = static_cast<uint64_t>(as<double>(v)); },
+       [](const C& c) { return wrap(static_cast<double>(c.seed)); }},
+      int_key("threads", &C::threads),
+  };
+  return keys;
+}
+
+List control_to_list(const gpatlas::Control& c) {
+  const auto& keys = control_keys();
+  List out(keys.size());
+  CharacterVector names(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    out[i] = keys[i].write(c);
+    names[i] = keys[i].name;
+  }
+  out.attr("names") = names;
+  return out;
+}
+
+}  // namespace
+
+// A missing setting is an error rather than a silent default: a default here could differ
+// from the one R documents.
 gpatlas::Control control_from_list(const List& x) {
-  gpatlas::Control c;
-  auto num = [&](const char* name, double& field) {
-    if (x.containsElementNamed(name)) field = as<double>(x[name]);
-  };
-  auto integer = [&](const char* name, int& field) {
-    if (x.containsElementNamed(name)) field = as<int>(x[name]);
-  };
-  integer("latent_dim", c.latent_dim);
-  integer("pheno_hidden", c.pheno_hidden);
-  integer("decoder_hidden", c.decoder_hidden);
-  integer("geno_hidden", c.geno_hidden);
-  num("pheno_noise_sd", c.pheno_noise_sd);
-  num("geno_flip", c.geno_flip);
-  integer("epochs_pheno", c.epochs_pheno);
-  integer("epochs_geno", c.epochs_geno);
-  integer("batch_size", c.batch_size);
-  num("lr", c.lr);
-  num("beta1", c.beta1);
-  num("beta2", c.beta2);
-  num("adam_eps", c.adam_eps);
-  num("l1", c.l1);
-  num("l2", c.l2);
-  num("weight_decay", c.weight_decay);
-  num("group_lasso", c.group_lasso);
-  num("lasso", c.lasso);
-  integer("patience", c.patience);
-  integer("lr_drops", c.lr_drops);
-  if (x.containsElementNamed("lr_schedule")) {
-    const std::string s = as<std::string>(x["lr_schedule"]);
-    if (s == "constant") {
-      c.lr_schedule = 0;
-    } else if (s == "cosine") {
-      c.lr_schedule = 1;
-    } else {
-      stop("unknown lr_schedule '" + s + "'");
+  const auto& keys = control_keys();
+  if (x.size() > 0) {
+    SEXP nms = x.names();
+    if (Rf_isNull(nms)) stop("the settings must be a named list");
+    CharacterVector names(nms);
+    for (R_xlen_t i = 0; i < names.size(); ++i) {
+      const std::string nm = as<std::string>(names[i]);
+      const bool known = std::any_of(keys.begin(), keys.end(),
+                                     [&](const ControlKey& k) { return k.name == nm; });
+      if (!known) stop("unknown setting '" + nm + "'");
     }
   }
-  num("bn_momentum", c.bn_momentum);
-  num("leaky_slope", c.leaky_slope);
-  if (x.containsElementNamed("mask_missing")) c.mask_missing = as<bool>(x["mask_missing"]);
-  if (x.containsElementNamed("seed")) c.seed = static_cast<uint64_t>(as<double>(x["seed"]));
-  integer("threads", c.threads);
+  gpatlas::Control c;
+  for (const auto& k : keys) {
+    if (!x.containsElementNamed(k.name.c_str())) stop("setting '" + k.name + "' is missing");
+    k.read(c, x[k.name]);
+  }
   return c;
 }
 
@@ -175,3 +237,13 @@ NumericMatrix to_r_matrix(const std::vector<double>& v, int n, int k) {
 }
 
 }  // namespace glue
+
+// The settings the core reads, with the values it starts from.
+// [[Rcpp::export]]
+List cpp_control_defaults() { return glue::control_to_list(gpatlas::Control{}); }
+
+// Reads settings as the entry points do and returns what the core received.
+// [[Rcpp::export]]
+List cpp_control_parse(List control) {
+  return glue::control_to_list(glue::control_from_list(control));
+}

@@ -1,13 +1,15 @@
-// R glue for training and prediction.
+// R glue for training and prediction. The entry points that take settings end in _core: R
+// calls them through cpp_fit() etc. (R/core.R), which pass exactly the settings the core reads.
 #include "rcpp_convert.h"
 
 using namespace Rcpp;
 using namespace glue;
 
 // [[Rcpp::export]]
-List cpp_fit(NumericMatrix pheno, IntegerMatrix geno, int n_alleles, List control, bool verbose,
-             Nullable<List> init = R_NilValue, Nullable<NumericMatrix> valid_pheno = R_NilValue,
-             Nullable<IntegerMatrix> valid_geno = R_NilValue) {
+List cpp_fit_core(NumericMatrix pheno, IntegerMatrix geno, int n_alleles, List control,
+                  bool verbose, Nullable<List> init = R_NilValue,
+                  Nullable<NumericMatrix> valid_pheno = R_NilValue,
+                  Nullable<IntegerMatrix> valid_geno = R_NilValue) {
   gpatlas::Control c = control_from_list(control);
   gpatlas::PhenoData p = pheno_from_matrix(pheno);
   gpatlas::GenoData g = c.epochs_geno > 0 ? geno_from_matrix(geno, n_alleles) : gpatlas::GenoData{};
@@ -43,8 +45,8 @@ List cpp_fit(NumericMatrix pheno, IntegerMatrix geno, int n_alleles, List contro
 }
 
 // [[Rcpp::export]]
-NumericMatrix cpp_predict_genotype(List params, List control, int n_pheno, IntegerMatrix geno,
-                                   int n_alleles, bool latent) {
+NumericMatrix cpp_predict_genotype_core(List params, List control, int n_pheno, IntegerMatrix geno,
+                                        int n_alleles, bool latent) {
   gpatlas::Control c = control_from_list(control);
   gpatlas::set_core_threads(c.threads);
   gpatlas::GenoData g = geno_from_matrix(geno, n_alleles);
@@ -55,7 +57,8 @@ NumericMatrix cpp_predict_genotype(List params, List control, int n_pheno, Integ
 }
 
 // [[Rcpp::export]]
-NumericMatrix cpp_predict_phenotype(List params, List control, NumericMatrix pheno, bool latent) {
+NumericMatrix cpp_predict_phenotype_core(List params, List control, NumericMatrix pheno,
+                                         bool latent) {
   gpatlas::Control c = control_from_list(control);
   gpatlas::set_core_threads(c.threads);
   gpatlas::PhenoData p = pheno_from_matrix(pheno);

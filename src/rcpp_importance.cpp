@@ -1,17 +1,19 @@
-// R glue for feature-ablation importance.
+// R glue for feature-ablation importance, called through cpp_importance() (R/core.R).
 #include "rcpp_convert.h"
 
 using namespace Rcpp;
 using namespace glue;
 
 // [[Rcpp::export]]
-List cpp_importance(List params, List control, int n_pheno, std::string from,
-                    Nullable<IntegerMatrix> geno, int n_alleles, NumericMatrix pheno,
-                    bool use_observed, std::string statistic, bool slow, bool verbose,
-                    int slow_feature_limit = -1, Nullable<NumericMatrix> calibration = R_NilValue,
-                    Nullable<NumericMatrix> additive_base = R_NilValue,
-                    Nullable<NumericMatrix> additive_coef = R_NilValue,
-                    std::string ablate = "total", Nullable<List> additive_pairs = R_NilValue) {
+List cpp_importance_core(List params, List control, int n_pheno, std::string from,
+                         Nullable<IntegerMatrix> geno, int n_alleles, NumericMatrix pheno,
+                         bool use_observed, std::string statistic, bool slow, bool verbose,
+                         int slow_feature_limit = -1,
+                         Nullable<NumericMatrix> calibration = R_NilValue,
+                         Nullable<NumericMatrix> additive_base = R_NilValue,
+                         Nullable<NumericMatrix> additive_coef = R_NilValue,
+                         std::string ablate = "total",
+                         Nullable<List> additive_pairs = R_NilValue) {
   gpatlas::Control c = control_from_list(control);
   gpatlas::set_core_threads(c.threads);
   gpatlas::ParamList pl = params_from_list(params);
