@@ -217,10 +217,9 @@ control_defaults <- function(preset) {
 #' @param additive_alpha Elastic-net mixing of the additive path's main
 #'   effects, in (0, 1]: the penalty is `lambda * (alpha * |b| + (1 - alpha) *
 #'   b^2 / 2)`, as in glmnet; 1 (the default) is the lasso. Smaller values
-#'   spread an effect over linked markers: on the yeast cross, 0.5 ranks the
-#'   markers nearest the published QTL peaks higher (ROC AUC 0.853 against
-#'   0.810) at a lower held-out median R^2 (0.426 against 0.436;
-#'   `bench/yeast_qtl_recovery.R`).
+#'   spread an effect over linked markers, which ranks the markers nearest to
+#'   QTL peaks higher at some cost in held-out accuracy: measured on the yeast
+#'   cross by `bench/additive_alpha.R`.
 #' @param bn_momentum BatchNorm momentum (PyTorch convention).
 #' @param mask_missing If `TRUE`, missing phenotypes are left out of every
 #'   loss; if `FALSE` they count as 0, as in the reference code.
