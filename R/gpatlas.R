@@ -53,43 +53,14 @@ gpatlas <- function(formula, data, control = gpatlas_control()) {
   geno <- data$geno[, markers, drop = FALSE]
   storage.mode(geno) <- "integer"
 
-  # The additive path first: the networks then model what it leaves, its out-of-fold residuals
-  # (scaled to unit variance per trait), which are as large as its errors on new individuals.
-  additive <- NULL
-  target <- y_std
-  resid <- NULL
-  if (isTRUE(control$additive)) {
-    if (isTRUE(control$verbose)) message("additive path: lasso per trait")
-    secs <- system.time(additive <- additive_fit(
-      y_std, geno, data$n_alleles, nfolds = control$additive_folds, seed = control$seed,
-      threads = control$threads, pair_top = control$additive_pairs,
-      alpha = control$additive_alpha))
-    additive$seconds <- secs[["elapsed"]]
-    resid <- y_std - additive$oof
-    rs <- apply(resid, 2L, stats::sd, na.rm = TRUE)
-    rs[!is.finite(rs) | rs <= 0] <- 1
-    additive$resid_scale <- rs
-    target <- sweep(resid, 2L, rs, "/")
-  }
-
+  part <- additive_part(y_std, geno, data$n_alleles, control)
+  additive <- part$additive
   seeds <- control$seed + 1000 * (seq_len(control$n_seeds) - 1L)
-  members <- vector("list", length(seeds))
-  history <- vector("list", length(seeds))
-  calibration <- vector("list", length(seeds))
-  for (k in seq_along(seeds)) {
-    if (isTRUE(control$verbose) && length(seeds) > 1L) {
-      message(sprintf("model %d of %d (seed %g)", k, length(seeds), seeds[k]))
-    }
-    ctl_k <- control
-    ctl_k$seed <- seeds[k]
-    res <- fit_member(target, geno, as.integer(data$n_alleles), ctl_k, k, resid = resid,
-                      resid_scale = additive$resid_scale)
-    members[[k]] <- res$params
-    history[[k]] <- res$history
-    calibration[k] <- list(res$calibration)
-  }
-  history <- do.call(rbind, history)
-  rownames(history) <- NULL
+  nets <- fit_networks(part$target, geno, as.integer(data$n_alleles), control, seeds,
+                       part$resid, additive$resid_scale)
+  members <- nets$members
+  calibration <- nets$calibration
+  history <- nets$history
   # With the additive path the networks above learned residuals; phenotype-to-phenotype
   # prediction and the phenotype latent space come from autoencoders of the phenotypes.
   pheno_members <- NULL
@@ -119,6 +90,46 @@ gpatlas <- function(formula, data, control = gpatlas_control()) {
     n_train = n,
     train_ids = rownames(data$pheno)
   ), class = "gpatlas")
+}
+
+# The additive path (when the settings ask for it) and what it leaves for the networks: its
+# out-of-fold residuals, scaled to unit variance per trait, which are as large as its errors on
+# new individuals. Without it the networks learn the standardized phenotypes themselves.
+additive_part <- function(y_std, geno, n_alleles, control) {
+  if (!isTRUE(control$additive)) return(list(additive = NULL, target = y_std, resid = NULL))
+  if (isTRUE(control$verbose)) message("additive path: lasso per trait")
+  secs <- system.time(additive <- additive_fit(
+    y_std, geno, n_alleles, nfolds = control$additive_folds, seed = control$seed,
+    threads = control$threads, pair_top = control$additive_pairs,
+    alpha = control$additive_alpha))
+  additive$seconds <- secs[["elapsed"]]
+  resid <- y_std - additive$oof
+  rs <- apply(resid, 2L, stats::sd, na.rm = TRUE)
+  rs[!is.finite(rs) | rs <= 0] <- 1
+  additive$resid_scale <- rs
+  list(additive = additive, target = sweep(resid, 2L, rs, "/"), resid = resid)
+}
+
+# The networks of the fit, one per seed: parameters, calibrations and the per-epoch history.
+fit_networks <- function(target, geno, n_alleles, control, seeds, resid, resid_scale) {
+  members <- vector("list", length(seeds))
+  history <- vector("list", length(seeds))
+  calibration <- vector("list", length(seeds))
+  for (k in seq_along(seeds)) {
+    if (isTRUE(control$verbose) && length(seeds) > 1L) {
+      message(sprintf("model %d of %d (seed %g)", k, length(seeds), seeds[k]))
+    }
+    ctl_k <- control
+    ctl_k$seed <- seeds[k]
+    res <- fit_member(target, geno, n_alleles, ctl_k, k, resid = resid,
+                      resid_scale = resid_scale)
+    members[[k]] <- res$params
+    history[[k]] <- res$history
+    calibration[k] <- list(res$calibration)
+  }
+  history <- do.call(rbind, history)
+  rownames(history) <- NULL
+  list(members = members, history = history, calibration = calibration)
 }
 
 # One network of the fit: carves the validation individuals (if any) with the member's seed,
