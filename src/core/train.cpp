@@ -48,10 +48,11 @@ double seconds_since(Clock::time_point t0) {
 }
 
 // A loss that is no longer finite poisons every weight it touches: stop at once and say where.
-void check_finite(double loss, int stage, int epoch, const char* what) {
+void check_finite(double loss, Task stage, int epoch, const char* what) {
   if (std::isfinite(loss)) return;
   throw std::runtime_error(
-      std::string(stage == 1 ? "stage 1 (phenotype autoencoder)" : "stage 2 (genotype encoder)") +
+      std::string(stage == Task::pheno_stage ? "stage 1 (phenotype autoencoder)"
+                                             : "stage 2 (genotype encoder)") +
       ", epoch " + std::to_string(epoch) + ": the " + what +
       " loss is not finite. Phenotypes too large for 32-bit floats (use standardize = TRUE) "
       "or too high a learning rate (lr) can cause this.");
@@ -246,7 +247,7 @@ struct StageLog {
 
 // The epoch loop both stages share: learning rate, batches, validation, early stopping with
 // learning-rate drops, progress and interrupts.
-StageLog run_epochs(Stage& s, TrainData& d, int stage, int epochs) {
+StageLog run_epochs(Stage& s, TrainData& d, Task stage, int epochs) {
   const Control& c = d.c;
   StageLog log;
   EarlyStop es(s.state(), c.patience, c.lr_drops);
@@ -478,7 +479,7 @@ void GenoStage::step(torch::Tensor& loss, size_t q, double lr) {
 StageLog train_pheno_stage(Nets& nets, TrainData& d) {
   torch::manual_seed(d.c.seed + 1);
   PhenoStage stage(nets, d);
-  return run_epochs(stage, d, 1, d.c.epochs_pheno);
+  return run_epochs(stage, d, Task::pheno_stage, d.c.epochs_pheno);
 }
 
 StageLog train_geno_stage(Nets& nets, TrainData& d) {
@@ -488,7 +489,7 @@ StageLog train_geno_stage(Nets& nets, TrainData& d) {
   nets.geno_rest->train();
   nets.b1.set_requires_grad(true);
   GenoStage stage(nets, d);
-  StageLog log = run_epochs(stage, d, 2, d.c.epochs_geno);
+  StageLog log = run_epochs(stage, d, Task::geno_stage, d.c.epochs_geno);
   nets.b1.set_requires_grad(false);
   return log;
 }

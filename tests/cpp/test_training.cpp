@@ -472,15 +472,15 @@ TEST_CASE("callbacks report every epoch and can interrupt training", "[callbacks
 
   REQUIRE(seen.size() == 5);
   for (int e = 0; e < 3; ++e) {
-    CHECK(seen[e].stage == 1);
-    CHECK(seen[e].epoch == e + 1);
-    CHECK(seen[e].epochs == 3);
+    CHECK(seen[e].task == Task::pheno_stage);
+    CHECK(seen[e].done == e + 1);
+    CHECK(seen[e].total == 3);
     CHECK(seen[e].loss == res.loss_pheno[e]);
   }
   for (int e = 0; e < 2; ++e) {
-    CHECK(seen[3 + e].stage == 2);
-    CHECK(seen[3 + e].epoch == e + 1);
-    CHECK(seen[3 + e].epochs == 2);
+    CHECK(seen[3 + e].task == Task::geno_stage);
+    CHECK(seen[3 + e].done == e + 1);
+    CHECK(seen[3 + e].total == 2);
     CHECK(seen[3 + e].loss == res.loss_geno[e]);
   }
   // 40 individuals in batches of 8: five polls per epoch, five epochs.
@@ -493,7 +493,7 @@ TEST_CASE("callbacks report every epoch and can interrupt training", "[callbacks
     CHECK_THROWS_AS(fit(d.pheno, d.geno, c, cb), Interrupted);
     CHECK(calls == 7);
     REQUIRE(seen.size() == 1);
-    CHECK(seen[0].epoch == 1);
+    CHECK(seen[0].done == 1);
   }
 }
 
