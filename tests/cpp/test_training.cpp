@@ -568,8 +568,18 @@ TEST_CASE("fast ablation importance equals one forward pass per feature", "[impo
   // A recalibrated output: both paths measure the mapped output, and a pure shift changes
   // nothing while a scale multiplies every per-phenotype change by its square.
   OutputMap map{{0.5, -1.0, 2.0}, {2.0, 0.5, 1.0}}, shift{{3.0, 3.0, 3.0}, {1.0, 1.0, 1.0}};
+  std::vector<Progress> reports;
+  Callbacks report;
+  report.progress = [&](const Progress& p) { reports.push_back(p); };
   const auto plain = genotype_importance(fit.params, c, d.pheno.m, d.geno, nullptr,
-                                         ImportanceStat::prediction, {});
+                                         ImportanceStat::prediction, report);
+  // Progress counts individuals, under its own task.
+  REQUIRE(reports.size() == 24);
+  for (int i = 0; i < 24; ++i) {
+    CHECK(reports[i].task == Task::importance);
+    CHECK(reports[i].done == i + 1);
+    CHECK(reports[i].total == 24);
+  }
   const auto mapped = genotype_importance(fit.params, c, d.pheno.m, d.geno, nullptr,
                                           ImportanceStat::prediction, {}, &map);
   const auto mapped_slow = genotype_importance_slow(fit.params, c, d.pheno.m, d.geno, nullptr,
