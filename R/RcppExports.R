@@ -21,10 +21,6 @@ cpp_predict_phenotype_core <- function(params, control, pheno, latent) {
     .Call(`_gpatlas_cpp_predict_phenotype_core`, params, control, pheno, latent)
 }
 
-cpp_threads <- function() {
-    .Call(`_gpatlas_cpp_threads`)
-}
-
 cpp_importance_core <- function(params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose, slow_feature_limit = -1L, calibration = NULL, additive_base = NULL, additive_coef = NULL, ablate = "total", additive_pairs = NULL) {
     .Call(`_gpatlas_cpp_importance_core`, params, control, n_pheno, from, geno, n_alleles, pheno, use_observed, statistic, slow, verbose, slow_feature_limit, calibration, additive_base, additive_coef, ablate, additive_pairs)
 }

@@ -80,16 +80,6 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
-// cpp_threads
-int cpp_threads();
-RcppExport SEXP _gpatlas_cpp_threads() {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    rcpp_result_gen = Rcpp::wrap(cpp_threads());
-    return rcpp_result_gen;
-END_RCPP
-}
 // cpp_importance_core
 List cpp_importance_core(List params, List control, int n_pheno, std::string from, Nullable<IntegerMatrix> geno, int n_alleles, NumericMatrix pheno, bool use_observed, std::string statistic, bool slow, bool verbose, int slow_feature_limit, Nullable<NumericMatrix> calibration, Nullable<NumericMatrix> additive_base, Nullable<NumericMatrix> additive_coef, std::string ablate, Nullable<List> additive_pairs);
 RcppExport SEXP _gpatlas_cpp_importance_core(SEXP paramsSEXP, SEXP controlSEXP, SEXP n_phenoSEXP, SEXP fromSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP phenoSEXP, SEXP use_observedSEXP, SEXP statisticSEXP, SEXP slowSEXP, SEXP verboseSEXP, SEXP slow_feature_limitSEXP, SEXP calibrationSEXP, SEXP additive_baseSEXP, SEXP additive_coefSEXP, SEXP ablateSEXP, SEXP additive_pairsSEXP) {
@@ -178,7 +168,6 @@ static const R_CallMethodDef CallEntries[] = {
     {"_gpatlas_cpp_fit_core", (DL_FUNC) &_gpatlas_cpp_fit_core, 8},
     {"_gpatlas_cpp_predict_genotype_core", (DL_FUNC) &_gpatlas_cpp_predict_genotype_core, 6},
     {"_gpatlas_cpp_predict_phenotype_core", (DL_FUNC) &_gpatlas_cpp_predict_phenotype_core, 4},
-    {"_gpatlas_cpp_threads", (DL_FUNC) &_gpatlas_cpp_threads, 0},
     {"_gpatlas_cpp_importance_core", (DL_FUNC) &_gpatlas_cpp_importance_core, 17},
     {"_gpatlas_cpp_lasso_cv", (DL_FUNC) &_gpatlas_cpp_lasso_cv, 10},
     {"_gpatlas_cpp_lasso_fit", (DL_FUNC) &_gpatlas_cpp_lasso_fit, 5},

@@ -205,25 +205,47 @@ void interrupt_probe(void*) { R_CheckUserInterrupt(); }
 
 bool r_interrupt_pending() { return R_ToplevelExec(interrupt_probe, nullptr) == FALSE; }
 
+namespace {
+
+// The label of a progress bar and the unit after its count.
+struct TaskText {
+  const char* label;
+  const char* unit;
+};
+
+TaskText task_text(gpatlas::Task task) {
+  switch (task) {
+    case gpatlas::Task::pheno_stage: return {"phenotype autoencoder", nullptr};
+    case gpatlas::Task::geno_stage: return {"genotype encoder     ", nullptr};
+    case gpatlas::Task::importance: return {"importance           ", "individuals"};
+    case gpatlas::Task::vida_correlations: return {"VIDA correlations", "block pairs"};
+    case gpatlas::Task::vida_scores: return {"VIDA partners    ", "column blocks"};
+  }
+  return {"", ""};
+}
+
+}  // namespace
+
 void print_progress(const gpatlas::Progress& p) {
   // Redrawing more than a few times a second only floods logs of non-interactive runs.
   static auto last = std::chrono::steady_clock::time_point{};
   const auto now = std::chrono::steady_clock::now();
-  const bool final_epoch = p.epoch == p.epochs;
-  if (!final_epoch && p.epoch != 1 && now - last < std::chrono::milliseconds(500)) return;
+  const bool final = p.done == p.total;
+  if (!final && p.done != 1 && now - last < std::chrono::milliseconds(500)) return;
   last = now;
   const int width = 30;
-  const int filled = p.epochs > 0 ? static_cast<int>(width * static_cast<double>(p.epoch) / p.epochs) : width;
+  const int filled =
+      p.total > 0 ? static_cast<int>(width * static_cast<double>(p.done) / p.total) : width;
   std::string bar(filled, '=');
   bar.resize(width, ' ');
-  if (p.stage == 3) {
-    Rprintf("\rimportance            |%s| %d/%d individuals", bar.c_str(), p.epoch, p.epochs);
+  const TaskText text = task_text(p.task);
+  if (text.unit) {
+    Rprintf("\r%s |%s| %ld/%ld %s", text.label, bar.c_str(), p.done, p.total, text.unit);
   } else {
-    Rprintf("\r%s |%s| %d/%d  loss %.5g  %.2f s/epoch",
-            p.stage == 1 ? "phenotype autoencoder" : "genotype encoder     ", bar.c_str(),
-            p.epoch, p.epochs, p.loss, p.seconds);
+    Rprintf("\r%s |%s| %ld/%ld  loss %.5g  %.2f s/epoch", text.label, bar.c_str(), p.done,
+            p.total, p.loss, p.seconds);
   }
-  if (p.epoch == p.epochs) Rprintf("\n");
+  if (final) Rprintf("\n");
   R_FlushConsole();
 }
 

@@ -18,7 +18,7 @@ Rcpp::NumericMatrix to_r_matrix(const std::vector<float>& v, int n, int k);
 Rcpp::NumericMatrix to_r_matrix(const std::vector<double>& v, int n, int k);
 // True when the user pressed Ctrl-C; checked without a long jump through C++ frames.
 bool r_interrupt_pending();
-// Progress bar for training epochs (stages 1, 2) and importance (stage 3, per individual).
+// Progress bar of every core task (training epochs, importance, VIDA).
 void print_progress(const gpatlas::Progress& p);
 
 // Runs core code, turning its exceptions into R errors and its interrupt into an R interrupt.

@@ -67,6 +67,3 @@ NumericMatrix cpp_predict_phenotype_core(List params, List control, NumericMatri
   auto v = run_core([&] { return gpatlas::predict_from_phenotype(pl, c, p, what); });
   return to_r_matrix(v, p.n, latent ? c.latent_dim : p.m);
 }
-
-// [[Rcpp::export]]
-int cpp_threads() { return gpatlas::core_threads(); }

@@ -1,7 +1,6 @@
 // R glue for variable importance distribution analysis (VIDA).
 #include "rcpp_convert.h"
 
-#include <chrono>
 #include <string>
 
 #include "core/vida.h"
@@ -16,22 +15,6 @@ gpatlas::Clumpiness clumpiness_from_string(const std::string& s) {
   if (s == "entropy") return gpatlas::Clumpiness::entropy;
   if (s == "adaptive") return gpatlas::Clumpiness::adaptive;
   stop("unknown clumpiness method '%s'", s);
-}
-
-void print_vida_progress(int stage, long done, long total) {
-  // Redrawing more than a few times a second only floods logs of non-interactive runs.
-  static auto last = std::chrono::steady_clock::time_point{};
-  const auto now = std::chrono::steady_clock::now();
-  const bool final = done == total;
-  if (!final && now - last < std::chrono::milliseconds(300)) return;
-  last = now;
-  const int width = 30;
-  const int filled = total > 0 ? static_cast<int>(width * static_cast<double>(done) / total) : width;
-  std::string bar(filled, '=');
-  bar.resize(width, ' ');
-  Rprintf("\rVIDA %s |%s| %ld/%ld %s", stage == 1 ? "correlations" : "partners    ", bar.c_str(),
-          done, total, stage == 1 ? "block pairs" : "column blocks");
-  if (final) Rprintf("\n");
 }
 
 template <class T>
@@ -57,14 +40,14 @@ List cpp_vida(NumericMatrix importance, NumericVector z_thresholds, NumericVecto
   prm.method = clumpiness_from_string(method);
   prm.alleles.assign(alleles.begin(), alleles.end());
   prm.partner_fraction = partner_fraction;
-  prm.threads = threads;
   prm.block_size = block_size;
-  gpatlas::VidaCallbacks cb;
+  gpatlas::set_core_threads(threads);
+  gpatlas::Callbacks cb;
   cb.interrupted = glue::r_interrupt_pending;
-  if (verbose) cb.progress = print_vida_progress;
-  const Eigen::Map<const Eigen::MatrixXd> x(importance.begin(), importance.nrow(),
-                                            importance.ncol());
-  const gpatlas::VidaResult res = glue::run_core([&] { return gpatlas::vida(x, prm, cb); });
+  if (verbose) cb.progress = glue::print_progress;
+  const gpatlas::VidaResult res = glue::run_core([&] {
+    return gpatlas::vida(importance.begin(), importance.nrow(), importance.ncol(), prm, cb);
+  });
 
   const int s = static_cast<int>(res.alleles.size());
   const int T = static_cast<int>(res.z_thresholds.size());

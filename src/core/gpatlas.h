@@ -67,17 +67,28 @@ struct Param {
 };
 using ParamList = std::vector<Param>;
 
-struct Progress {
-  int stage = 1;  // 1 phenotype autoencoder, 2 genotype encoder
-  int epoch = 0;  // 1-based
-  int epochs = 0;
-  double loss = 0;
-  double seconds = 0;
+// What a progress report is about, and the unit it counts.
+enum class Task {
+  pheno_stage,        // training stage 1, the phenotype autoencoder: epochs
+  geno_stage,         // training stage 2, the genotype encoder: epochs
+  importance,         // feature-ablation importance: individuals
+  vida_correlations,  // VIDA's pairwise correlations: pairs of column blocks
+  vida_scores         // VIDA's partners and scores: column blocks
 };
 
+struct Progress {
+  Task task = Task::pheno_stage;
+  long done = 0;  // units finished (1-based: the epoch, individual or block just done)
+  long total = 0;
+  double loss = 0;     // training stages: the epoch's mean training loss
+  double seconds = 0;  // training stages: the epoch's duration
+};
+
+// How every long-running core function reports back; either member may be empty.
 struct Callbacks {
-  std::function<void(const Progress&)> progress;  // after each epoch
-  std::function<bool()> interrupted;              // polled between batches
+  std::function<void(const Progress&)> progress;  // after each unit of work
+  // Polled between units of work (training: between batches), from the calling thread only.
+  std::function<bool()> interrupted;
 };
 
 // Thrown when Callbacks::interrupted() returns true.

@@ -308,7 +308,7 @@ ImportanceResult genotype_importance(const ParamList& params, const Control& arc
       additive.apply(i, feats, torch::ones({len}, torch::kDouble), base_i, alt);
       store(res, i, feats, statistic(alt, base_i, stat, y, w), (alt - base_i).pow(2));
     }
-    if (cb.progress) cb.progress({3, static_cast<int>(i + 1), geno.n, 0.0, 0.0});
+    if (cb.progress) cb.progress({Task::importance, static_cast<long>(i + 1), geno.n});
   }
   finish(res);
   return res;

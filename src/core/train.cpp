@@ -48,10 +48,11 @@ double seconds_since(Clock::time_point t0) {
 }
 
 // A loss that is no longer finite poisons every weight it touches: stop at once and say where.
-void check_finite(double loss, int stage, int epoch, const char* what) {
+void check_finite(double loss, Task stage, int epoch, const char* what) {
   if (std::isfinite(loss)) return;
   throw std::runtime_error(
-      std::string(stage == 1 ? "stage 1 (phenotype autoencoder)" : "stage 2 (genotype encoder)") +
+      std::string(stage == Task::pheno_stage ? "stage 1 (phenotype autoencoder)"
+                                             : "stage 2 (genotype encoder)") +
       ", epoch " + std::to_string(epoch) + ": the " + what +
       " loss is not finite. Phenotypes too large for 32-bit floats (use standardize = TRUE) "
       "or too high a learning rate (lr) can cause this.");
@@ -180,26 +181,17 @@ void check_validation(const Validation& v, const PhenoData& pheno, const GenoDat
   }
 }
 
-}  // namespace
-
-FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
-              const Callbacks& cb, const ParamList* init, const Validation* valid) {
-  validate(pheno, geno, c);
-  if (valid) check_validation(*valid, pheno, geno, c);
-  set_core_threads(c.threads);
-  torch::manual_seed(c.seed);
-  Rng rng(c.seed);
-
-  const int64_t n = pheno.n, m = pheno.m;
-  const int64_t F = c.epochs_geno > 0 ? geno.features() : 0;
-  Nets nets(c, static_cast<int>(m), F);
-  if (init) nets.import_params(start_params(*init, nets));
-
-  const torch::Tensor Y = pheno_tensor(pheno);
-  const torch::Tensor mask = loss_mask(pheno, c);
-  // Validation phenotypes, mask and (for stage 2) dense one-hot genotypes, built once.
-  torch::Tensor vY, vmask, vX;
-  if (valid) {
+// What both stages train on: the settings, the data as tensors (built once), the batch plan and
+// the random state that runs through both stages.
+struct TrainData {
+  TrainData(const PhenoData& pheno, const GenoData& geno, const Control& c, const Callbacks& cb,
+            const Validation* valid)
+      : c(c), cb(cb), geno(geno), Y(pheno_tensor(pheno)), mask(loss_mask(pheno, c)),
+        has_valid(valid != nullptr), plan(batches(pheno.n, c.batch_size)), order(pheno.n),
+        rng(c.seed),
+        adam(torch::optim::AdamOptions(c.lr).betas({c.beta1, c.beta2}).eps(c.adam_eps)) {
+    for (int64_t i = 0; i < pheno.n; ++i) order[i] = i;
+    if (!valid) return;
     vY = pheno_tensor(*valid->pheno);
     vmask = loss_mask(*valid->pheno, c);
     if (c.epochs_geno > 0) {
@@ -208,191 +200,325 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
       vX = onehot_rows(*valid->geno, rows.data(), valid->geno->n);
     }
   }
+  const Control& c;
+  const Callbacks& cb;
+  const GenoData& geno;
+  torch::Tensor Y, mask;        // training phenotypes and their loss mask
+  torch::Tensor vY, vmask, vX;  // validation phenotypes, mask and one-hot genotypes (stage 2)
+  bool has_valid;
+  std::vector<std::pair<int64_t, int64_t>> plan;
+  // The individuals in the order of the last shuffle: stage 2 shuffles on from stage 1's order.
+  std::vector<int64_t> order;
+  Rng rng;
+  torch::optim::AdamOptions adam;
+};
 
-  FitResult res;
-  std::vector<int64_t> order(n);
-  for (int64_t i = 0; i < n; ++i) order[i] = i;
-  const auto plan = batches(n, c.batch_size);
-  auto adam_options = torch::optim::AdamOptions(c.lr).betas({c.beta1, c.beta2}).eps(c.adam_eps);
+// Phenotypes and loss mask of the training individuals rows[0 .. len).
+std::pair<torch::Tensor, torch::Tensor> batch_targets(const TrainData& d, int64_t* rows,
+                                                      int64_t len) {
+  auto idx = torch::from_blob(rows, {len}, torch::kLong);
+  return {d.Y.index_select(0, idx), d.mask.index_select(0, idx)};
+}
 
-  // Stage 1: phenotype denoising autoencoder.  Each stage reseeds LibTorch so that its
-  // random stream does not depend on how the other stage was configured.
-  {
-    torch::manual_seed(c.seed + 1);
-    std::vector<torch::Tensor> params = nets.pheno_encoder->parameters();
-    for (auto& p : nets.decoder->parameters()) params.push_back(p);
-    torch::optim::Adam opt(params, adam_options);
-    nets.pheno_encoder->train();
-    nets.decoder->train();
-    std::vector<torch::Tensor> state = module_state(*nets.pheno_encoder);
-    for (auto& t : module_state(*nets.decoder)) state.push_back(t);
-    EarlyStop es(state, c.patience, c.lr_drops);
-    for (int epoch = 1; epoch <= c.epochs_pheno; ++epoch) {
-      const auto t0 = Clock::now();
-      set_lr(opt, es.lr_scale() * epoch_lr(c, epoch, c.epochs_pheno));
-      shuffle(order, rng);
-      double loss_sum = 0;
-      for (const auto& [start, len] : plan) {
-        check_interrupt(cb);
-        auto idx = torch::from_blob(order.data() + start, {len}, torch::kLong);
-        auto y = Y.index_select(0, idx);
-        auto mb = mask.index_select(0, idx);
-        auto noisy = c.pheno_noise_sd > 0 ? y + c.pheno_noise_sd * torch::randn_like(y) : y;
-        auto loss = masked_mse(nets.decoder->forward(nets.pheno_encoder->forward(noisy)), y, mb);
-        const double batch_loss = loss.item<double>();
-        check_finite(batch_loss, 1, epoch, "training");
-        opt.zero_grad();
-        loss.backward();
-        opt.step();
-        loss_sum += batch_loss;
-      }
-      res.loss_pheno.push_back(loss_sum / plan.size());
-      bool stop = false;
-      if (valid) {
-        torch::NoGradGuard guard;
-        nets.pheno_encoder->eval();
-        nets.decoder->eval();
-        const double vl =
-            masked_mse(nets.decoder->forward(nets.pheno_encoder->forward(vY)), vY, vmask)
-                .item<double>();
-        nets.pheno_encoder->train();
-        nets.decoder->train();
-        check_finite(vl, 1, epoch, "validation");
-        res.valid_pheno.push_back(vl);
-        stop = es.update(vl, epoch);
-      }
-      res.seconds_pheno.push_back(seconds_since(t0));
-      if (cb.progress) cb.progress({1, epoch, c.epochs_pheno, res.loss_pheno.back(), res.seconds_pheno.back()});
-      if (stop && !es.drop(epoch)) break;
+// One stage's part in the epoch loop (run_epochs): the steps in which the stages differ.
+class Stage {
+ public:
+  virtual ~Stage() = default;
+  virtual torch::optim::Adam& optimizer() = 0;
+  // Parameters and buffers restored from the best epoch.
+  virtual std::vector<torch::Tensor> state() = 0;
+  virtual void begin_epoch(int /*epoch*/) {}
+  // Forward pass of batch q of the plan: its training loss.
+  virtual torch::Tensor batch_loss(size_t q) = 0;
+  // The update from that batch's loss at learning rate lr.
+  virtual void step(torch::Tensor& loss, size_t q, double lr) = 0;
+  virtual void end_epoch(int /*epoch*/) {}
+  // Eval-mode loss on the validation set; the stage is back in training mode afterwards.
+  virtual double valid_loss() = 0;
+  // Called after a learning-rate drop put the best epoch's state back.
+  virtual void after_drop() {}
+};
+
+// Losses, times and the epoch kept, of one stage.
+struct StageLog {
+  std::vector<double> loss, seconds, valid;
+  int best_epoch = 0;
+};
+
+// The epoch loop both stages share: learning rate, batches, validation, early stopping with
+// learning-rate drops, progress and interrupts.
+StageLog run_epochs(Stage& s, TrainData& d, Task stage, int epochs) {
+  const Control& c = d.c;
+  StageLog log;
+  EarlyStop es(s.state(), c.patience, c.lr_drops);
+  for (int epoch = 1; epoch <= epochs; ++epoch) {
+    const auto t0 = Clock::now();
+    const double lr = es.lr_scale() * epoch_lr(c, epoch, epochs);
+    set_lr(s.optimizer(), lr);
+    s.begin_epoch(epoch);
+    double loss_sum = 0;
+    for (size_t q = 0; q < d.plan.size(); ++q) {
+      check_interrupt(d.cb);
+      torch::Tensor loss = s.batch_loss(q);
+      const double batch_loss = loss.item<double>();
+      check_finite(batch_loss, stage, epoch, "training");
+      s.step(loss, q, lr);
+      loss_sum += batch_loss;
     }
-    res.best_epoch_pheno = valid ? es.finish() : static_cast<int>(res.loss_pheno.size());
+    s.end_epoch(epoch);
+    log.loss.push_back(loss_sum / d.plan.size());
+    bool stop = false;
+    if (d.has_valid) {
+      const double vl = s.valid_loss();
+      check_finite(vl, stage, epoch, "validation");
+      log.valid.push_back(vl);
+      stop = es.update(vl, epoch);
+    }
+    log.seconds.push_back(seconds_since(t0));
+    if (d.cb.progress) d.cb.progress({stage, epoch, epochs, log.loss.back(), log.seconds.back()});
+    if (stop) {
+      if (!es.drop(epoch)) break;
+      s.after_drop();
+    }
+  }
+  log.best_epoch = d.has_valid ? es.finish() : static_cast<int>(log.loss.size());
+  return log;
+}
+
+std::vector<torch::Tensor> autoencoder_params(const Nets& nets) {
+  std::vector<torch::Tensor> params = nets.pheno_encoder->parameters();
+  for (auto& p : nets.decoder->parameters()) params.push_back(p);
+  return params;
+}
+
+// Stage 1: the phenotype denoising autoencoder.
+class PhenoStage : public Stage {
+ public:
+  PhenoStage(Nets& nets, TrainData& d)
+      : nets_(nets), d_(d), opt_(autoencoder_params(nets), d.adam) {
+    train_mode();
+  }
+  torch::optim::Adam& optimizer() override { return opt_; }
+  std::vector<torch::Tensor> state() override {
+    std::vector<torch::Tensor> st = module_state(*nets_.pheno_encoder);
+    for (auto& t : module_state(*nets_.decoder)) st.push_back(t);
+    return st;
+  }
+  void begin_epoch(int) override { shuffle(d_.order, d_.rng); }
+  torch::Tensor batch_loss(size_t q) override {
+    const auto [start, len] = d_.plan[q];
+    const auto [y, mb] = batch_targets(d_, d_.order.data() + start, len);
+    const double sd = d_.c.pheno_noise_sd;
+    return masked_mse(autoencode(sd > 0 ? y + sd * torch::randn_like(y) : y), y, mb);
+  }
+  void step(torch::Tensor& loss, size_t, double) override {
+    opt_.zero_grad();
+    loss.backward();
+    opt_.step();
+  }
+  double valid_loss() override {
+    torch::NoGradGuard guard;
+    nets_.pheno_encoder->eval();
+    nets_.decoder->eval();
+    const double vl = masked_mse(autoencode(d_.vY), d_.vY, d_.vmask).item<double>();
+    train_mode();
+    return vl;
   }
 
-  // Stage 2: genotype encoder into the frozen latent space.
-  if (c.epochs_geno > 0) {
-    torch::manual_seed(c.seed + 2);
-    nets.decoder->eval();
-    for (auto& p : nets.decoder->parameters()) p.set_requires_grad(false);
-    nets.geno_rest->train();
-    nets.b1.set_requires_grad(true);
-    std::vector<torch::Tensor> params = nets.geno_rest->parameters();
-    params.push_back(nets.b1);
-    torch::optim::Adam opt(params, adam_options);
+ private:
+  torch::Tensor autoencode(const torch::Tensor& y) {
+    return nets_.decoder->forward(nets_.pheno_encoder->forward(y));
+  }
+  void train_mode() {
+    nets_.pheno_encoder->train();
+    nets_.decoder->train();
+  }
+  Nets& nets_;
+  TrainData& d_;
+  torch::optim::Adam opt_;
+};
 
-    const int64_t H = geno_first_width(c), B = c.batch_size;
-    auto m1 = torch::zeros_like(nets.w1t);
-    auto v1 = torch::zeros_like(nets.w1t);
-    auto colsum = nets.w1t.sum(1);
-    auto pen = torch::empty({F});
+std::vector<torch::Tensor> geno_params(const Nets& nets) {
+  std::vector<torch::Tensor> params = nets.geno_rest->parameters();
+  params.push_back(nets.b1);
+  return params;
+}
+
+// Stage 2: the genotype encoder into the frozen latent space.  The first genotype layer is
+// updated by the fused optimizer step, everything after it by Adam through autograd.
+class GenoStage : public Stage {
+ public:
+  GenoStage(Nets& nets, TrainData& d)
+      : nets_(nets), d_(d), opt_(geno_params(nets), d.adam), F_(nets.w1t.size(0)),
+        H_(geno_first_width(d.c)), epochs_(d.c.epochs_geno) {
+    const int64_t B = d.c.batch_size;
+    m1_ = torch::zeros_like(nets_.w1t);
+    v1_ = torch::zeros_like(nets_.w1t);
+    colsum_ = nets_.w1t.sum(1);
+    pen_ = torch::empty({F_});
     // Double buffers: while step k updates the weights, the fused pass also forms the first
     // pre-activation of step k+1, so the noisy input of step k+1 is drawn one step ahead.
-    auto x_cur = torch::zeros({F * B}), x_nxt = torch::zeros({F * B});
-    auto pre_cur = torch::zeros({B * H}), pre_nxt = torch::zeros({B * H});
-    // The first pre-activation of the batch in x_cur, formed from the current weights; after
-    // that, the fused pass forms each next one.
-    const auto form_first_pre = [&] {
-      torch::NoGradGuard guard;
-      const int64_t len = plan.front().second;
-      pre_cur.narrow(0, 0, len * H).view({len, H}).copy_(
-          torch::mm(x_cur.narrow(0, 0, F * len).view({F, len}).t(), nets.w1t));
-    };
-    std::vector<int64_t> cur = order, nxt;
-    shuffle(cur, rng);
-    noisy_onehot_t(geno, cur.data() + plan.front().first, plan.front().second, c.geno_flip, rng,
-                   x_cur.data_ptr<float>());
+    x_cur_ = torch::zeros({F_ * B});
+    x_nxt_ = torch::zeros({F_ * B});
+    pre_cur_ = torch::zeros({B * H_});
+    pre_nxt_ = torch::zeros({B * H_});
+    cur_ = d_.order;
+    shuffle(cur_, d_.rng);
+    const auto [start, len] = d_.plan.front();
+    noisy_onehot_t(d_.geno, cur_.data() + start, len, d_.c.geno_flip, d_.rng,
+                   x_cur_.data_ptr<float>());
     form_first_pre();
-    long step = 0;
-    std::vector<torch::Tensor> state = module_state(*nets.geno_rest);
-    state.push_back(nets.w1t);
-    state.push_back(nets.b1);
-    EarlyStop es(state, c.patience, c.lr_drops);
-
-    for (int epoch = 1; epoch <= c.epochs_geno; ++epoch) {
-      const auto t0 = Clock::now();
-      const double lr = es.lr_scale() * epoch_lr(c, epoch, c.epochs_geno);
-      set_lr(opt, lr);
-      if (epoch < c.epochs_geno) {
-        nxt = cur;
-        shuffle(nxt, rng);
-      }
-      double loss_sum = 0;
-      for (size_t q = 0; q < plan.size(); ++q) {
-        check_interrupt(cb);
-        const auto [start, len] = plan[q];
-        const int64_t* next_rows = nullptr;
-        int64_t next_len = 0;
-        if (q + 1 < plan.size()) {
-          next_rows = cur.data() + plan[q + 1].first;
-          next_len = plan[q + 1].second;
-        } else if (epoch < c.epochs_geno) {
-          next_rows = nxt.data() + plan.front().first;
-          next_len = plan.front().second;
-        }
-        if (next_rows)
-          noisy_onehot_t(geno, next_rows, next_len, c.geno_flip, rng, x_nxt.data_ptr<float>());
-
-        auto idx = torch::from_blob(cur.data() + start, {len}, torch::kLong);
-        auto y = Y.index_select(0, idx);
-        auto mb = mask.index_select(0, idx);
-        torch::Tensor pre;
-        {
-          torch::NoGradGuard guard;
-          pre = pre_cur.narrow(0, 0, len * H).view({len, H}) + nets.b1;
-        }
-        pre.set_requires_grad(true);
-        auto out = nets.decoder->forward(nets.geno_rest->forward(pre));
-        auto loss = masked_mse(out, y, mb);
-        const double batch_loss = loss.item<double>();
-        check_finite(batch_loss, 2, epoch, "training");
-        opt.zero_grad();
-        loss.backward();
-        auto delta = pre.grad().contiguous();
-        nets.b1.mutable_grad() = delta.sum(0);
-
-        penalty_gradient(colsum.data_ptr<float>(), F, c.l1, c.l2, pen.data_ptr<float>());
-        ++step;
-        fused_adam_first_layer(nets.w1t.data_ptr<float>(), m1.data_ptr<float>(),
-                               v1.data_ptr<float>(), x_cur.data_ptr<float>(),
-                               delta.data_ptr<float>(), pen.data_ptr<float>(),
-                               colsum.data_ptr<float>(), F, H, len,
-                               {lr, c.beta1, c.beta2, c.adam_eps, step, c.weight_decay, c.group_lasso, c.lasso},
-                               next_rows ? x_nxt.data_ptr<float>() : nullptr, next_len,
-                               next_rows ? pre_nxt.data_ptr<float>() : nullptr);
-        opt.step();
-        loss_sum += batch_loss;
-        std::swap(x_cur, x_nxt);
-        std::swap(pre_cur, pre_nxt);
-      }
-      if (epoch < c.epochs_geno) std::swap(cur, nxt);
-      res.loss_geno.push_back(loss_sum / plan.size());
-      bool stop = false;
-      if (valid) {
-        torch::NoGradGuard guard;
-        nets.geno_rest->eval();
-        const double vl =
-            masked_mse(nets.decoder->forward(nets.geno_rest->forward(torch::addmm(nets.b1, vX, nets.w1t))),
-                       vY, vmask)
-                .item<double>();
-        nets.geno_rest->train();
-        check_finite(vl, 2, epoch, "validation");
-        res.valid_geno.push_back(vl);
-        stop = es.update(vl, epoch);
-      }
-      res.seconds_geno.push_back(seconds_since(t0));
-      if (cb.progress) cb.progress({2, epoch, c.epochs_geno, res.loss_geno.back(), res.seconds_geno.back()});
-      if (stop) {
-        if (!es.drop(epoch)) break;
-        // The fused pass formed the next batch's pre-activation and the column sums from the
-        // weights just replaced by the best epoch's: form them again.
-        torch::NoGradGuard guard;
-        colsum.copy_(nets.w1t.sum(1));
-        form_first_pre();
-      }
+  }
+  torch::optim::Adam& optimizer() override { return opt_; }
+  std::vector<torch::Tensor> state() override {
+    std::vector<torch::Tensor> st = module_state(*nets_.geno_rest);
+    st.push_back(nets_.w1t);
+    st.push_back(nets_.b1);
+    return st;
+  }
+  void begin_epoch(int epoch) override {
+    epoch_ = epoch;
+    if (epoch < epochs_) {
+      nxt_ = cur_;
+      shuffle(nxt_, d_.rng);
     }
-    res.best_epoch_geno = valid ? es.finish() : static_cast<int>(res.loss_geno.size());
-    nets.b1.set_requires_grad(false);
+  }
+  torch::Tensor batch_loss(size_t q) override;
+  void step(torch::Tensor& loss, size_t q, double lr) override;
+  void end_epoch(int epoch) override {
+    if (epoch < epochs_) std::swap(cur_, nxt_);
+  }
+  double valid_loss() override {
+    torch::NoGradGuard guard;
+    nets_.geno_rest->eval();
+    auto out = nets_.decoder->forward(
+        nets_.geno_rest->forward(torch::addmm(nets_.b1, d_.vX, nets_.w1t)));
+    const double vl = masked_mse(out, d_.vY, d_.vmask).item<double>();
+    nets_.geno_rest->train();
+    return vl;
+  }
+  // The fused pass formed the next batch's pre-activation and the column sums from the weights
+  // just replaced by the best epoch's: form them again.
+  void after_drop() override {
+    torch::NoGradGuard guard;
+    colsum_.copy_(nets_.w1t.sum(1));
+    form_first_pre();
   }
 
+ private:
+  // The first pre-activation of the batch in x_cur, formed from the current weights; after
+  // that, the fused pass forms each next one.
+  void form_first_pre() {
+    torch::NoGradGuard guard;
+    const int64_t len = d_.plan.front().second;
+    pre_cur_.narrow(0, 0, len * H_).view({len, H_}).copy_(
+        torch::mm(x_cur_.narrow(0, 0, F_ * len).view({F_, len}).t(), nets_.w1t));
+  }
+  Nets& nets_;
+  TrainData& d_;
+  torch::optim::Adam opt_;
+  const int64_t F_, H_;
+  const int epochs_;
+  int epoch_ = 0;
+  long step_ = 0;
+  torch::Tensor m1_, v1_, colsum_, pen_, x_cur_, x_nxt_, pre_cur_, pre_nxt_;
+  torch::Tensor pre_;  // this batch's first pre-activation, a leaf of the autograd graph
+  std::vector<int64_t> cur_, nxt_;  // this epoch's order and the next one's
+  const int64_t* next_rows_ = nullptr;  // the next batch, whose noisy input is drawn ahead
+  int64_t next_len_ = 0;
+};
+
+torch::Tensor GenoStage::batch_loss(size_t q) {
+  const auto& plan = d_.plan;
+  const auto [start, len] = plan[q];
+  next_rows_ = nullptr;
+  next_len_ = 0;
+  if (q + 1 < plan.size()) {
+    next_rows_ = cur_.data() + plan[q + 1].first;
+    next_len_ = plan[q + 1].second;
+  } else if (epoch_ < epochs_) {
+    next_rows_ = nxt_.data() + plan.front().first;
+    next_len_ = plan.front().second;
+  }
+  if (next_rows_)
+    noisy_onehot_t(d_.geno, next_rows_, next_len_, d_.c.geno_flip, d_.rng,
+                   x_nxt_.data_ptr<float>());
+  const auto [y, mb] = batch_targets(d_, cur_.data() + start, len);
+  {
+    torch::NoGradGuard guard;
+    pre_ = pre_cur_.narrow(0, 0, len * H_).view({len, H_}) + nets_.b1;
+  }
+  pre_.set_requires_grad(true);
+  return masked_mse(nets_.decoder->forward(nets_.geno_rest->forward(pre_)), y, mb);
+}
+
+void GenoStage::step(torch::Tensor& loss, size_t q, double lr) {
+  const Control& c = d_.c;
+  const int64_t len = d_.plan[q].second;
+  opt_.zero_grad();
+  loss.backward();
+  auto delta = pre_.grad().contiguous();
+  nets_.b1.mutable_grad() = delta.sum(0);
+  penalty_gradient(colsum_.data_ptr<float>(), F_, c.l1, c.l2, pen_.data_ptr<float>());
+  ++step_;
+  fused_adam_first_layer(nets_.w1t.data_ptr<float>(), m1_.data_ptr<float>(), v1_.data_ptr<float>(),
+                         x_cur_.data_ptr<float>(), delta.data_ptr<float>(), pen_.data_ptr<float>(),
+                         colsum_.data_ptr<float>(), F_, H_, len,
+                         {lr, c.beta1, c.beta2, c.adam_eps, step_, c.weight_decay, c.group_lasso,
+                          c.lasso},
+                         next_rows_ ? x_nxt_.data_ptr<float>() : nullptr, next_len_,
+                         next_rows_ ? pre_nxt_.data_ptr<float>() : nullptr);
+  opt_.step();
+  pre_ = torch::Tensor();
+  std::swap(x_cur_, x_nxt_);
+  std::swap(pre_cur_, pre_nxt_);
+}
+
+// Each stage reseeds LibTorch so that its random stream does not depend on how the other stage
+// was configured.
+StageLog train_pheno_stage(Nets& nets, TrainData& d) {
+  torch::manual_seed(d.c.seed + 1);
+  PhenoStage stage(nets, d);
+  return run_epochs(stage, d, Task::pheno_stage, d.c.epochs_pheno);
+}
+
+StageLog train_geno_stage(Nets& nets, TrainData& d) {
+  torch::manual_seed(d.c.seed + 2);
+  nets.decoder->eval();
+  for (auto& p : nets.decoder->parameters()) p.set_requires_grad(false);
+  nets.geno_rest->train();
+  nets.b1.set_requires_grad(true);
+  GenoStage stage(nets, d);
+  StageLog log = run_epochs(stage, d, Task::geno_stage, d.c.epochs_geno);
+  nets.b1.set_requires_grad(false);
+  return log;
+}
+
+}  // namespace
+
+FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
+              const Callbacks& cb, const ParamList* init, const Validation* valid) {
+  validate(pheno, geno, c);
+  if (valid) check_validation(*valid, pheno, geno, c);
+  set_core_threads(c.threads);
+  torch::manual_seed(c.seed);
+  Nets nets(c, pheno.m, c.epochs_geno > 0 ? geno.features() : 0);
+  if (init) nets.import_params(start_params(*init, nets));
+  TrainData d(pheno, geno, c, cb, valid);
+
+  FitResult res;
+  StageLog s1 = train_pheno_stage(nets, d);
+  res.loss_pheno = std::move(s1.loss);
+  res.seconds_pheno = std::move(s1.seconds);
+  res.valid_pheno = std::move(s1.valid);
+  res.best_epoch_pheno = s1.best_epoch;
+  if (c.epochs_geno > 0) {
+    StageLog s2 = train_geno_stage(nets, d);
+    res.loss_geno = std::move(s2.loss);
+    res.seconds_geno = std::move(s2.seconds);
+    res.valid_geno = std::move(s2.valid);
+    res.best_epoch_geno = s2.best_epoch;
+  }
   nets.eval();
   res.params = nets.export_params();
   return res;

@@ -14,6 +14,17 @@
 #include <stdexcept>
 #include <string>
 
+// Eigen's SSE packet traits trip GCC's -Wignored-attributes on every include; the warning is
+// about Eigen's own templates and says nothing about this code.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+#endif
+#include <Eigen/Core>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -44,20 +55,8 @@ int thread_id() {
 #endif
 }
 
-// 0 means every processor; more threads than processors only compete for them (and a huge
-// count would exhaust the stack or the thread limit), so the count is capped.
-int resolve_threads(int requested) {
-#ifdef _OPENMP
-  const int hw = hardware_threads();
-  return requested > 0 ? std::min(requested, hw) : hw;
-#else
-  (void)requested;
-  return 1;
-#endif
-}
-
 // Our loops are the parallel ones; Eigen's own GEMM threading would oversubscribe them (and
-// would ignore `threads` when a loop runs with one thread), so it is off for the duration.
+// would ignore the core's thread count when a loop runs with one thread), so it is off meanwhile.
 class EigenSerial {
  public:
   EigenSerial() : saved_(Eigen::nbThreads()) { Eigen::setNbThreads(1); }
@@ -74,7 +73,7 @@ class EigenSerial {
 // OpenMP region: the first one is kept and rethrown after the loop.
 class Guard {
  public:
-  explicit Guard(const VidaCallbacks& cb) : cb_(cb) {}
+  explicit Guard(const Callbacks& cb) : cb_(cb) {}
 
   bool stopped() const { return stop_.load(std::memory_order_relaxed); }
 
@@ -89,8 +88,8 @@ class Guard {
     }
   }
 
-  void progress(int stage, long done, long total) {
-    if (thread_id() == 0 && cb_.progress) cb_.progress(stage, done, total);
+  void progress(Task task, long done, long total) {
+    if (thread_id() == 0 && cb_.progress) cb_.progress({task, done, total});
   }
 
   void fail(std::exception_ptr e) {
@@ -105,7 +104,7 @@ class Guard {
   }
 
  private:
-  const VidaCallbacks& cb_;
+  const Callbacks& cb_;
   std::atomic<bool> stop_{false};
   bool interrupted_ = false;
   std::exception_ptr error_;
@@ -459,8 +458,6 @@ void score_allele(int k, int c, const double* corr, const Prepared& pr, const Vi
 }
 
 void validate(const Eigen::Ref<const MatrixXd>& x, const VidaParams& prm) {
-  if (x.rows() < 1 || x.cols() < 1)
-    throw std::invalid_argument("the importance matrix is empty");
   if (x.cols() > std::numeric_limits<int>::max() / 2 || x.rows() > 65535)
     throw std::invalid_argument("the importance matrix is too large (at most 65,535 individuals)");
   if (!x.allFinite())
@@ -476,7 +473,6 @@ void validate(const Eigen::Ref<const MatrixXd>& x, const VidaParams& prm) {
   if (!(prm.partner_fraction > 0 && prm.partner_fraction <= 1))
     throw std::invalid_argument("the partner fraction must lie in (0, 1]");
   if (prm.block_size < 1) throw std::invalid_argument("the block size must be positive");
-  if (prm.threads < 0) throw std::invalid_argument("the thread count must be >= 0");
   std::vector<char> seen(static_cast<size_t>(x.cols()), 0);
   for (int a : prm.alleles) {
     if (a < 0 || a >= x.cols())
@@ -487,15 +483,7 @@ void validate(const Eigen::Ref<const MatrixXd>& x, const VidaParams& prm) {
   }
 }
 
-}  // namespace
-
-double vida_clumpiness(const std::vector<double>& z, Clumpiness method, double percentile) {
-  std::vector<double> v(z);
-  std::stable_sort(v.begin(), v.end(), by_abs_desc);
-  return clumpiness_sorted(v.data(), static_cast<int>(v.size()), method, percentile);
-}
-
-MatrixXd vida_zscores(const Eigen::Ref<const MatrixXd>& x) {
+MatrixXd zscores(const Eigen::Ref<const MatrixXd>& x) {
   const Index n = x.rows(), p = x.cols();
   MatrixXd z = MatrixXd::Zero(n, p);
   for (Index j = 0; j < p; ++j) {
@@ -519,11 +507,30 @@ MatrixXd vida_zscores(const Eigen::Ref<const MatrixXd>& x) {
   return z;
 }
 
-VidaResult vida(const Eigen::Ref<const MatrixXd>& x, const VidaParams& prm,
-                const VidaCallbacks& callbacks) {
+// The caller's column-major n x p matrix, in place.
+Eigen::Map<const MatrixXd> matrix_view(const double* x, int n, int p) {
+  if (!x || n < 1 || p < 1) throw std::invalid_argument("the importance matrix is empty");
+  return Eigen::Map<const MatrixXd>(x, n, p);
+}
+
+}  // namespace
+
+double vida_clumpiness(const std::vector<double>& z, Clumpiness method, double percentile) {
+  std::vector<double> v(z);
+  std::stable_sort(v.begin(), v.end(), by_abs_desc);
+  return clumpiness_sorted(v.data(), static_cast<int>(v.size()), method, percentile);
+}
+
+std::vector<double> vida_zscores(const double* importance, int n, int p) {
+  const MatrixXd z = zscores(matrix_view(importance, n, p));
+  return std::vector<double>(z.data(), z.data() + z.size());
+}
+
+VidaResult vida(const double* importance, int n, int p, const VidaParams& prm,
+                const Callbacks& callbacks) {
+  const Eigen::Map<const MatrixXd> x = matrix_view(importance, n, p);
   validate(x, prm);
-  const int n = static_cast<int>(x.rows()), p = static_cast<int>(x.cols());
-  const int threads = resolve_threads(prm.threads);
+  const int threads = core_threads();
   const Index b = prm.block_size;
   EigenSerial eigen_serial;
   Guard guard(callbacks);
@@ -552,7 +559,7 @@ VidaResult vida(const Eigen::Ref<const MatrixXd>& x, const VidaParams& prm,
 
   // The z matrix is zero exactly where an entry is absent (a z-score that happens to be 0 is
   // absent too, as in the reference), so one mask serves every later step.
-  const MatrixXd z = vida_zscores(x);
+  const MatrixXd z = zscores(x);
   const MatrixXd z2 = z.cwiseProduct(z);
   const MatrixXd v = (z.array() != 0).cast<double>().matrix();
   const Prepared pr = prepare(z, prm.z_thresholds, threads, guard);
@@ -596,7 +603,7 @@ VidaResult vida(const Eigen::Ref<const MatrixXd>& x, const VidaParams& prm,
       corr_block(z, z2, v, store.start(j), store.size(j), z.middleCols(k0, bk),
                  z2.middleCols(k0, bk), v.middleCols(k0, bk), cols.data() + k0,
                  store.block(j, k), store.size(j), pair_work[thread_id()]);
-      guard.progress(1, ++done, total);
+      guard.progress(Task::vida_correlations, ++done, total);
     });
 
     MatrixXd corr(p, b);
@@ -620,7 +627,7 @@ VidaResult vida(const Eigen::Ref<const MatrixXd>& x, const VidaParams& prm,
           score_allele(kk, pos[kk], corr.col(todo[i]).data(), pr, prm, work[thread_id()], res);
         });
       }
-      guard.progress(2, k + 1, nb);
+      guard.progress(Task::vida_scores, k + 1, nb);
     }
   } else {
     // Few scored alleles (or too large a matrix to store): compute their correlation columns
@@ -648,7 +655,7 @@ VidaResult vida(const Eigen::Ref<const MatrixXd>& x, const VidaParams& prm,
         const int k = todo[g0 + c];
         score_allele(k, pos[k], corr.col(c).data(), pr, prm, work[thread_id()], res);
       });
-      guard.progress(2, g + 1, groups);
+      guard.progress(Task::vida_scores, g + 1, groups);
     }
   }
   return res;

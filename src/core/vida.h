@@ -2,21 +2,9 @@
 #pragma once
 
 #include <cstddef>
-#include <functional>
 #include <vector>
 
-// Eigen's SSE packet traits trip GCC's -Wignored-attributes on every include; the warning is
-// about Eigen's own templates and says nothing about this code.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wignored-attributes"
-#endif
-#include <Eigen/Core>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-
-#include "gpatlas.h"  // gpatlas::Interrupted
+#include "gpatlas.h"  // Callbacks, Interrupted, set_core_threads
 
 namespace gpatlas {
 
@@ -38,18 +26,11 @@ struct VidaParams {
   Clumpiness method = Clumpiness::concentration;
   double partner_fraction = 0.1;             // share of an allele's candidate pairs kept
   std::vector<int> alleles;                  // 0-based columns to score (unique); empty = all
-  int threads = 0;                           // 0: OpenMP default
   int block_size = 256;                      // columns per matrix-product block
   // Scoring at least half of the columns stores the pairwise correlations as a packed upper
   // triangle of doubles (p^2 / 2 * 8 bytes) so that each block product is computed once; above
   // this size, or for smaller subsets, correlations are recomputed per block of scored columns.
   double max_store_bytes = 4e9;
-};
-
-struct VidaCallbacks {
-  std::function<bool()> interrupted;  // polled from the calling thread; true stops the run
-  // stage 1: pairwise correlations (units: column blocks); stage 2: partners and scores.
-  std::function<void(int stage, long done, long total)> progress;
 };
 
 // Per scored allele c (position in `alleles`), threshold t and percentile q:
@@ -75,17 +56,18 @@ struct VidaResult {
   }
 };
 
-// `importance` is n individuals x p alleles (column-major, e.g. an Eigen::Map over an R
-// matrix), finite; zeros mean "allele not carried / no effect" and are left out everywhere.
-// Throws std::invalid_argument on bad input and gpatlas::Interrupted when
-// callbacks.interrupted() returns true.
-VidaResult vida(const Eigen::Ref<const Eigen::MatrixXd>& importance, const VidaParams& params,
-                const VidaCallbacks& callbacks = {});
+// `importance` is n individuals x p alleles, column-major (e.g. an R matrix), finite; zeros
+// mean "allele not carried / no effect" and are left out everywhere. Runs on core_threads()
+// threads (see set_core_threads) with the same result on any number. Progress is reported as
+// Task::vida_correlations, then Task::vida_scores. Throws std::invalid_argument on bad input and
+// gpatlas::Interrupted when callbacks.interrupted() returns true.
+VidaResult vida(const double* importance, int n, int p, const VidaParams& params,
+                const Callbacks& callbacks = {});
 
 // Building blocks, exposed for tests.
-// z-scores of each column over its non-zero entries (population sd); a column with fewer than
-// 4 non-zero entries or zero spread is all zero.
-Eigen::MatrixXd vida_zscores(const Eigen::Ref<const Eigen::MatrixXd>& importance);
+// z-scores of each column over its non-zero entries (population sd), n x p column-major like
+// the input; a column with fewer than 4 non-zero entries or zero spread is all zero.
+std::vector<double> vida_zscores(const double* importance, int n, int p);
 // Clumpiness of a set of z-scores (any order; fewer than 3 values give 0, as in the reference).
 double vida_clumpiness(const std::vector<double>& z, Clumpiness method, double percentile);
 

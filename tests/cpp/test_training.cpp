@@ -472,15 +472,15 @@ TEST_CASE("callbacks report every epoch and can interrupt training", "[callbacks
 
   REQUIRE(seen.size() == 5);
   for (int e = 0; e < 3; ++e) {
-    CHECK(seen[e].stage == 1);
-    CHECK(seen[e].epoch == e + 1);
-    CHECK(seen[e].epochs == 3);
+    CHECK(seen[e].task == Task::pheno_stage);
+    CHECK(seen[e].done == e + 1);
+    CHECK(seen[e].total == 3);
     CHECK(seen[e].loss == res.loss_pheno[e]);
   }
   for (int e = 0; e < 2; ++e) {
-    CHECK(seen[3 + e].stage == 2);
-    CHECK(seen[3 + e].epoch == e + 1);
-    CHECK(seen[3 + e].epochs == 2);
+    CHECK(seen[3 + e].task == Task::geno_stage);
+    CHECK(seen[3 + e].done == e + 1);
+    CHECK(seen[3 + e].total == 2);
     CHECK(seen[3 + e].loss == res.loss_geno[e]);
   }
   // 40 individuals in batches of 8: five polls per epoch, five epochs.
@@ -493,7 +493,7 @@ TEST_CASE("callbacks report every epoch and can interrupt training", "[callbacks
     CHECK_THROWS_AS(fit(d.pheno, d.geno, c, cb), Interrupted);
     CHECK(calls == 7);
     REQUIRE(seen.size() == 1);
-    CHECK(seen[0].epoch == 1);
+    CHECK(seen[0].done == 1);
   }
 }
 
@@ -568,8 +568,18 @@ TEST_CASE("fast ablation importance equals one forward pass per feature", "[impo
   // A recalibrated output: both paths measure the mapped output, and a pure shift changes
   // nothing while a scale multiplies every per-phenotype change by its square.
   OutputMap map{{0.5, -1.0, 2.0}, {2.0, 0.5, 1.0}}, shift{{3.0, 3.0, 3.0}, {1.0, 1.0, 1.0}};
+  std::vector<Progress> reports;
+  Callbacks report;
+  report.progress = [&](const Progress& p) { reports.push_back(p); };
   const auto plain = genotype_importance(fit.params, c, d.pheno.m, d.geno, nullptr,
-                                         ImportanceStat::prediction, {});
+                                         ImportanceStat::prediction, report);
+  // Progress counts individuals, under its own task.
+  REQUIRE(reports.size() == 24);
+  for (int i = 0; i < 24; ++i) {
+    CHECK(reports[i].task == Task::importance);
+    CHECK(reports[i].done == i + 1);
+    CHECK(reports[i].total == 24);
+  }
   const auto mapped = genotype_importance(fit.params, c, d.pheno.m, d.geno, nullptr,
                                           ImportanceStat::prediction, {}, &map);
   const auto mapped_slow = genotype_importance_slow(fit.params, c, d.pheno.m, d.geno, nullptr,

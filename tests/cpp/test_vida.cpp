@@ -10,19 +10,32 @@
 #include <catch2/catch.hpp>
 
 using gpatlas::Clumpiness;
-using Eigen::MatrixXd;
 
 namespace {
 
+// A column-major matrix, the layout vida() reads.
+struct Matrix {
+  Matrix(int rows, int cols, double fill = 0)
+      : n(rows), p(cols), v(static_cast<size_t>(rows) * cols, fill) {}
+  double& operator()(int i, int j) { return v[static_cast<size_t>(j) * n + i]; }
+  int n, p;
+  std::vector<double> v;
+};
+
 // Heavy-tailed importances with ~30% zeros.
-MatrixXd random_importance(int n, int p, unsigned seed) {
+Matrix random_importance(int n, int p, unsigned seed) {
   std::mt19937 rng(seed);
   std::lognormal_distribution<double> value(0.0, 1.0);
   std::uniform_real_distribution<double> u(0.0, 1.0);
-  MatrixXd x(n, p);
+  Matrix x(n, p);
   for (int j = 0; j < p; ++j)
     for (int i = 0; i < n; ++i) x(i, j) = u(rng) < 0.3 ? 0.0 : value(rng);
   return x;
+}
+
+gpatlas::VidaResult run_vida(const Matrix& x, const gpatlas::VidaParams& prm = {},
+                             const gpatlas::Callbacks& cb = {}) {
+  return gpatlas::vida(x.v.data(), x.n, x.p, prm, cb);
 }
 
 // NaN-aware equality of two result vectors.
@@ -46,14 +59,12 @@ int count_finite(const std::vector<double>& v) {
 }  // namespace
 
 TEST_CASE("z-scores use the non-zero entries and population sd", "[vida]") {
-  MatrixXd x(6, 3);
-  x << 0, 1, 2,  //
-      1, 0, 2,   //
-      2, 0, 0,   //
-      3, 1, 2,   //
-      4, 2, 2,   //
-      0, 0, 2;
-  const MatrixXd z = gpatlas::vida_zscores(x);
+  // Columns: 0 1 2 3 4 0 | 1 0 0 1 2 0 | 2 2 0 2 2 2.
+  Matrix x(6, 3);
+  x.v = {0, 1, 2, 3, 4, 0, 1, 0, 0, 1, 2, 0, 2, 2, 0, 2, 2, 2};
+  Matrix z(6, 3);
+  z.v = gpatlas::vida_zscores(x.v.data(), 6, 3);
+  REQUIRE(z.v.size() == 18u);
   // Column 0: 1, 2, 3, 4 have mean 2.5 and population sd sqrt(1.25).
   const double sd = std::sqrt(1.25);
   CHECK(z(0, 0) == 0.0);
@@ -62,8 +73,10 @@ TEST_CASE("z-scores use the non-zero entries and population sd", "[vida]") {
   CHECK(z(3, 0) == Approx(0.5 / sd));
   CHECK(z(4, 0) == Approx(1.5 / sd));
   CHECK(z(5, 0) == 0.0);
-  CHECK(z.col(1).isZero());  // three non-zero entries are too few
-  CHECK(z.col(2).isZero());  // constant: no spread
+  for (int i = 0; i < 6; ++i) {
+    CHECK(z(i, 1) == 0.0);  // three non-zero entries are too few
+    CHECK(z(i, 2) == 0.0);  // constant: no spread
+  }
 }
 
 TEST_CASE("clumpiness methods on a hand-computed set", "[vida]") {
@@ -91,9 +104,9 @@ TEST_CASE("clumpiness methods on a hand-computed set", "[vida]") {
 }
 
 TEST_CASE("too few non-zero entries leave every allele unscored", "[vida]") {
-  MatrixXd x = MatrixXd::Constant(3, 5, 1.0);  // 3 individuals: no z-scores at all
+  Matrix x(3, 5, 1.0);  // 3 individuals: no z-scores at all
   x(0, 0) = 2;
-  const auto r = gpatlas::vida(x, {});
+  const auto r = run_vida(x, {});
   REQUIRE(r.alleles.size() == 5);
   for (int c = 0; c < 5; ++c) {
     CHECK(r.n_nonzero[c] == 0);
@@ -107,36 +120,36 @@ TEST_CASE("partners are the top fraction of the candidate pairs", "[vida]") {
   // Dense columns: every pair shares all 40 individuals, so each allele has 34 candidates.
   std::mt19937 rng(3);
   std::normal_distribution<double> g(0.0, 1.0);
-  MatrixXd x(40, 35);
+  Matrix x(40, 35);
   for (int j = 0; j < 35; ++j)
     for (int i = 0; i < 40; ++i) x(i, j) = 5 + g(rng);
   gpatlas::VidaParams prm;
   prm.z_thresholds = {1.0};
-  auto r = gpatlas::vida(x, prm);
+  auto r = run_vida(x, prm);
   for (int c = 0; c < 35; ++c) {
     CHECK(r.n_nonzero[c] == 40);
     if (r.n_extreme[c] >= 3) CHECK(r.n_partners[c] == 3);  // floor(0.1 * 34)
   }
   prm.partner_fraction = 0.5;
-  r = gpatlas::vida(x, prm);
+  r = run_vida(x, prm);
   for (int c = 0; c < 35; ++c)
     if (r.n_extreme[c] >= 3) CHECK(r.n_partners[c] == 17);
 }
 
 TEST_CASE("blocking, threads, subsets and the two correlation paths agree", "[vida]") {
-  const MatrixXd x = random_importance(60, 75, 7);
+  const Matrix x = random_importance(60, 75, 7);
   gpatlas::VidaParams prm;
   prm.z_thresholds = {1.5, 2.0};
   prm.percentiles = {5, 20};
-  prm.threads = 1;
-  const auto ref = gpatlas::vida(x, prm);
+  gpatlas::set_core_threads(1);
+  const auto ref = run_vida(x, prm);
   REQUIRE(count_finite(ref.score) > 40);
   REQUIRE(ref.score.size() == 2u * 2u * 75u);
 
   for (int block : {1, 8, 32}) {
     prm.block_size = block;
-    prm.threads = 2;
-    const auto r = gpatlas::vida(x, prm);
+    gpatlas::set_core_threads(2);
+    const auto r = run_vida(x, prm);
     CHECK(same(r.score, ref.score));
     CHECK(same(r.extreme_ratio_diff, ref.extreme_ratio_diff));
     CHECK(r.n_used == ref.n_used);
@@ -145,12 +158,12 @@ TEST_CASE("blocking, threads, subsets and the two correlation paths agree", "[vi
   // Recomputing correlations per block of scored alleles instead of storing them.
   prm.block_size = 16;
   prm.max_store_bytes = 0;
-  const auto recomputed = gpatlas::vida(x, prm);
+  const auto recomputed = run_vida(x, prm);
   CHECK(same(recomputed.score, ref.score));
 
   prm.alleles = {70, 3, 41, 12};
   prm.max_store_bytes = 4e9;
-  const auto sub = gpatlas::vida(x, prm);
+  const auto sub = run_vida(x, prm);
   REQUIRE(sub.alleles == prm.alleles);
   for (int t = 0; t < 2; ++t) {
     for (int c = 0; c < 4; ++c) {
@@ -164,6 +177,7 @@ TEST_CASE("blocking, threads, subsets and the two correlation paths agree", "[vi
       }
     }
   }
+  gpatlas::set_core_threads(1);
 }
 
 TEST_CASE("only a planted co-extreme group is scored, and positively", "[vida]") {
@@ -175,7 +189,7 @@ TEST_CASE("only a planted co-extreme group is scored, and positively", "[vida]")
   // set's |z| (positive concentration difference).
   std::mt19937 rng(11);
   std::uniform_real_distribution<double> u(0.0, 1.0);
-  MatrixXd x(80, 200);
+  Matrix x(80, 200);
   for (int j = 0; j < 200; ++j)
     for (int i = 0; i < 80; ++i) x(i, j) = u(rng) < 0.3 ? 0.0 : 1 + u(rng);
   const std::vector<int> group{10, 120, 177};
@@ -183,7 +197,7 @@ TEST_CASE("only a planted co-extreme group is scored, and positively", "[vida]")
     for (int i : {5, 33, 61}) x(i, j) = 40 + i * 0.1 + j * 0.01;
   gpatlas::VidaParams prm;
   prm.z_thresholds = {2.5};
-  const auto r = gpatlas::vida(x, prm);
+  const auto r = run_vida(x, prm);
   for (int j = 0; j < 200; ++j) {
     const bool planted = std::find(group.begin(), group.end(), j) != group.end();
     CHECK(r.n_extreme[j] == (planted ? 3 : 0));
@@ -199,26 +213,52 @@ TEST_CASE("only a planted co-extreme group is scored, and positively", "[vida]")
 }
 
 TEST_CASE("bad input and interrupts throw", "[vida]") {
-  const MatrixXd x = random_importance(30, 20, 5);
+  const Matrix x = random_importance(30, 20, 5);
   gpatlas::VidaParams prm;
   auto bad = prm;
   bad.z_thresholds = {0.0};
-  CHECK_THROWS_AS(gpatlas::vida(x, bad), std::invalid_argument);
+  CHECK_THROWS_AS(run_vida(x, bad), std::invalid_argument);
   bad = prm;
   bad.percentiles = {120};
-  CHECK_THROWS_AS(gpatlas::vida(x, bad), std::invalid_argument);
+  CHECK_THROWS_AS(run_vida(x, bad), std::invalid_argument);
   bad = prm;
   bad.alleles = {3, 3};
-  CHECK_THROWS_AS(gpatlas::vida(x, bad), std::invalid_argument);
+  CHECK_THROWS_AS(run_vida(x, bad), std::invalid_argument);
   bad = prm;
   bad.alleles = {20};
-  CHECK_THROWS_AS(gpatlas::vida(x, bad), std::invalid_argument);
-  MatrixXd with_nan = x;
+  CHECK_THROWS_AS(run_vida(x, bad), std::invalid_argument);
+  Matrix with_nan = x;
   with_nan(1, 1) = std::nan("");
-  CHECK_THROWS_AS(gpatlas::vida(with_nan, prm), std::invalid_argument);
-  CHECK_THROWS_AS(gpatlas::vida(MatrixXd(0, 0), prm), std::invalid_argument);
+  CHECK_THROWS_AS(run_vida(with_nan, prm), std::invalid_argument);
+  CHECK_THROWS_AS(run_vida(Matrix(0, 0), prm), std::invalid_argument);
 
-  gpatlas::VidaCallbacks cb;
+  gpatlas::Callbacks cb;
   cb.interrupted = [] { return true; };
-  CHECK_THROWS_AS(gpatlas::vida(x, prm, cb), gpatlas::Interrupted);
+  CHECK_THROWS_AS(run_vida(x, prm, cb), gpatlas::Interrupted);
+}
+
+TEST_CASE("progress comes through the core's callbacks, correlations first", "[vida]") {
+  const Matrix x = random_importance(40, 50, 9);
+  gpatlas::VidaParams prm;
+  prm.z_thresholds = {1.5};
+  prm.block_size = 16;  // 4 column blocks: 10 block pairs
+  gpatlas::set_core_threads(1);  // one thread reports every unit
+  std::vector<gpatlas::Progress> seen;
+  gpatlas::Callbacks cb;
+  cb.progress = [&](const gpatlas::Progress& p) { seen.push_back(p); };
+  run_vida(x, prm, cb);
+  std::vector<long> corr, scores;
+  for (const auto& p : seen) {
+    if (p.task == gpatlas::Task::vida_correlations) {
+      CHECK(scores.empty());
+      CHECK(p.total == 10);
+      corr.push_back(p.done);
+    } else {
+      REQUIRE(p.task == gpatlas::Task::vida_scores);
+      CHECK(p.total == 4);
+      scores.push_back(p.done);
+    }
+  }
+  CHECK(corr == std::vector<long>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+  CHECK(scores == std::vector<long>{1, 2, 3, 4});
 }
