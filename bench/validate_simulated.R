@@ -2,12 +2,13 @@
 #
 # Usage (from the package root, after installing the package):
 #   Rscript bench/validate_simulated.R [epochs_publication]
+# Without epochs_publication, publication_simulated runs with its preset's epochs per stage.
 #
 # Two data sets, both split as the publication splits (individuals 1-480 train, 481-600 test):
 #   released  the publication's own data (gpatlas_sim; almost purely additive, 1 live pair)
 #   live      gp_simulate(seed = 1, epistasis = "live", epistasis_var = 0.3): the publication's
 #             generator with every interaction pair live, carrying 30% of each trait's variance
-# Three models on each: gpatlas preset "default", preset "publication_simulated" (250 epochs
+# Three models on each: gpatlas preset "default", preset "publication_simulated" (the preset's epochs
 # per stage unless given), and a per-trait lasso (cv.glmnet on one-hot alleles, lambda.min) as
 # the reference. Reported per model: held-out G->P (and P->P) median R^2, r and MAPE, against
 # the publication's own per-trait results (gpatlas_sim_published); allele importance ROC AUC
@@ -22,7 +23,9 @@ suppressPackageStartupMessages({
   library(glmnet)
 })
 args <- commandArgs(trailingOnly = TRUE)
-epochs_pub <- if (length(args) >= 1) as.integer(args[1]) else 250L
+epochs_arg <- if (length(args) >= 1) as.integer(args[1])  # NULL: the preset's own
+epochs_pub <- gpatlas_control("publication_simulated", epochs_pheno = epochs_arg,
+                              threads = 1L)$epochs_pheno
 threads <- as.integer(Sys.getenv("GPATLAS_BENCH_THREADS", "1"))  # tiny networks: 1 thread is fastest
 smoke <- nzchar(Sys.getenv("GPATLAS_BENCH_SMOKE"))  # a quick check of the script itself
 t_start <- Sys.time()
@@ -127,8 +130,8 @@ for (dn in names(datasets)) {
     } else {
       gpatlas_control(threads = threads, verbose = FALSE, seed = 1)
     },
-    publication_simulated = gpatlas_control("publication_simulated", epochs_pheno = epochs_pub,
-                                            epochs_geno = epochs_pub, threads = threads,
+    publication_simulated = gpatlas_control("publication_simulated", epochs_pheno = epochs_arg,
+                                            epochs_geno = epochs_arg, threads = threads,
                                             verbose = FALSE, seed = 1)
   )
   for (pn in names(controls)) {
