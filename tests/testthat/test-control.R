@@ -52,6 +52,12 @@ test_that("the presets keep their documented values", {
                     epochs_geno = 250L, lr = 1e-3, l1 = 0.8, lasso = 0, valid_prop = 0,
                     patience = 0L, n_seeds = 1L, calibrate = FALSE, additive = FALSE,
                     bn_momentum = 0.8, mask_missing = FALSE, standardize = FALSE))
+  ps <- unclass(gpatlas_control("publication_simulated", threads = 1, verbose = FALSE))
+  expect_equal(ps[c("epochs_pheno", "epochs_geno", "geno_hidden", "additive_pairs")],
+               list(epochs_pheno = 1567L, epochs_geno = 1567L, geno_hidden = 32L,
+                    additive_pairs = 0L))
+  expect_equal(d[c("additive_pairs", "additive_alpha")],
+               list(additive_pairs = 20L, additive_alpha = 1))
 })
 
 test_that("the help page lists every setting with its preset values", {
