@@ -25,13 +25,9 @@ gt <- parts$test$geno
 storage.mode(gt) <- "integer"
 obs <- parts$test$pheno
 mk <- yeast$markers
-qtl <- utils::read.csv(file.path(dir, "Bloom2013_QTL.csv.gz"), check.names = FALSE)
-chr_col <- grep("^Chromosome", names(qtl), value = TRUE)[1]
-pos_col <- grep("^Peak Position", names(qtl), value = TRUE)[1]
-nearest <- vapply(seq_len(nrow(qtl)), function(q) {
-  on_chr <- which(mk$chr == as.character(qtl[[chr_col]][q]))
-  on_chr[which.min(abs(mk$pos[on_chr] - qtl[[pos_col]][q]))]
-}, integer(1))
+source(file.path("bench", "qtl_peaks.R"))
+peaks <- read_qtl_peaks(dir, mk)
+nearest <- peaks$nearest
 is_peak <- seq_len(nrow(mk)) %in% nearest
 threads <- as.integer(Sys.getenv("GPATLAS_THREADS", "2"))
 rows <- lapply(alphas, function(alpha) {

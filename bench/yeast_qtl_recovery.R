@@ -19,14 +19,11 @@ fit_s <- system.time(fit <- gpatlas(. ~ ., parts$train, ctl))[["elapsed"]]
 imp_s <- system.time(imp <- gp_importance(fit, parts$test, verbose = FALSE))[["elapsed"]]
 loci <- imp$loci
 
-qtl <- utils::read.csv(file.path(dir, "Bloom2013_QTL.csv.gz"), check.names = FALSE)
-chr_col <- grep("^Chromosome", names(qtl), value = TRUE)[1]
-pos_col <- grep("^Peak Position", names(qtl), value = TRUE)[1]
-nearest <- vapply(seq_len(nrow(qtl)), function(q) {
-  on_chr <- which(loci$chr == as.character(qtl[[chr_col]][q]))
-  if (!length(on_chr)) return(NA_integer_)
-  on_chr[which.min(abs(loci$pos[on_chr] - qtl[[pos_col]][q]))]
-}, integer(1))
+source(file.path("bench", "qtl_peaks.R"))
+peaks <- read_qtl_peaks(dir, loci)
+qtl <- peaks$qtl
+chr_col <- peaks$chr_col
+nearest <- peaks$nearest
 left_col <- grep("Interval \\(Left\\)", names(qtl), value = TRUE)[1]
 right_col <- grep("Interval \\(Right\\)", names(qtl), value = TRUE)[1]
 cutoff <- stats::quantile(loci$importance, 0.9)
