@@ -47,8 +47,8 @@ additive_fit <- function(y, geno, n_alleles, nfolds = 5L, nlambda = 50L, patienc
   pairs <- NULL
   if (pair_top >= 2L) {
     scale_x <- sqrt(colMeans(X^2) - colMeans(X)^2)
-    pf <- pair_fit(y - oof, geno, freq, res$beta * scale_x, L, length(codes), folds, nfolds,
-                   nlambda, patience, pair_top, threads)
+    pf <- pair_fit(y - oof, geno, freq, res$beta * scale_x, folds, nfolds, nlambda, patience,
+                   pair_top, threads)
     intercept <- intercept + pf$intercept
     oof <- oof + pf$oof
     pairs <- pf$terms
@@ -58,7 +58,8 @@ additive_fit <- function(y, geno, n_alleles, nfolds = 5L, nlambda = 50L, patienc
 }
 
 # The pairwise path: per trait, products of the centred allele indicators of every pair of its
-# `top` loci with the largest standardized lasso effects, fitted by a cross-validated lasso
+# `top` loci with the largest standardized lasso effects (`beta_std`: design coefficients in
+# code-major blocks of one column per locus, traits in columns), fitted by a cross-validated lasso
 # (same folds) to the additive path's out-of-fold residuals `r`. Centring each indicator at
 # its training frequency makes a product carry no main effect on its own (for independent
 # loci) and a missing call contribute 0. Alleles enter as indicators of codes 1..A-1 (code 0
@@ -66,16 +67,18 @@ additive_fit <- function(y, geno, n_alleles, nfolds = 5L, nlambda = 50L, patienc
 # Returns intercept (traits), oof (individuals x traits, 0 where no pair enters) and terms: a
 # data frame (trait, locus1, allele1, locus2, allele2, centre1, centre2, weight), a term
 # adding weight * (x1 - centre1) * (x2 - centre2), x = 1 if the individual carries the allele.
-pair_fit <- function(r, geno, freq, beta_std, L, n_codes, folds, nfolds, nlambda, patience,
-                     top, threads) {
+pair_fit <- function(r, geno, freq, beta_std, folds, nfolds, nlambda, patience, top,
+                     threads) {
   m <- ncol(r)
+  L <- nrow(freq)
   A <- ncol(freq)
   intercept <- numeric(m)
   oof <- matrix(0, nrow(r), m)
   terms <- vector("list", m)
   for (t in seq_len(m)) {
-    score <- apply(matrix(abs(beta_std[, t]), L, n_codes), 1L, max)
-    loci <- utils::head(order(-score)[score[order(-score)] > 0], top)
+    score <- apply(matrix(abs(beta_std[, t]), L), 1L, max)
+    ranked <- order(-score)
+    loci <- utils::head(ranked[score[ranked] > 0], top)
     ok <- !is.na(r[, t])
     if (length(loci) < 2L || sum(ok) < 2L * nfolds) next
     cand <- pair_candidates(loci, A)

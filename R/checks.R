@@ -5,6 +5,18 @@
 # become infinite inside the model.
 float32_max <- 3.4028234663852886e38
 
+# Errors on the first observed phenotype value (individuals x traits) beyond float32, naming
+# the trait and individual; `scale` says on which scale, `advice` ends the sentence.
+check_float32_range <- function(x, arg, scale, advice) {
+  big <- !is.na(x) & abs(x) > float32_max
+  if (!any(big)) return(invisible(x))
+  k <- which(big)[1L]
+  stop(sprintf(paste0("`%s`: trait '%s' of individual '%s' is %s%s, beyond the ",
+                      "single-precision range of the model%s."),
+               arg, cell_col(x, k), cell_row(x, k), format(x[k], digits = 6), scale, advice),
+       call. = FALSE)
+}
+
 # Phenotypes must be finite (NA marks a missing value) and representable in float32.
 # `what` names the argument in messages; rows and columns are named by ids and traits.
 check_phenotype_values <- function(pheno, what = "phenotypes") {
@@ -18,15 +30,7 @@ check_phenotype_values <- function(pheno, what = "phenotypes") {
       if (sum(bad_nonfinite) == 1L) "" else "s"
     ), call. = FALSE)
   }
-  big <- !is.na(pheno) & abs(pheno) > float32_max
-  if (any(big)) {
-    k <- which(big)[1L]
-    stop(sprintf(
-      paste0("`%s`: trait '%s' of individual '%s' is %s, beyond the single-precision ",
-             "range of the model (about 3.4e38); rescale the trait."),
-      what, cell_col(pheno, k), cell_row(pheno, k), format(pheno[k], digits = 6)
-    ), call. = FALSE)
-  }
+  check_float32_range(pheno, what, "", " (about 3.4e38); rescale the trait")
   invisible(pheno)
 }
 
@@ -89,15 +93,7 @@ model_phenotypes <- function(fit, data, arg) {
   y <- data$pheno[, fit$traits, drop = FALSE]
   check_phenotype_values(y, arg)
   scaled <- scale_phenotypes(y, fit$scaling)
-  big <- !is.na(scaled) & !(abs(scaled) <= float32_max)
-  if (any(big)) {
-    k <- which(big)[1L]
-    stop(sprintf(
-      paste0("`%s`: trait '%s' of individual '%s' is %s on the model's standardized scale, ",
-             "beyond the single-precision range of the model."),
-      arg, cell_col(scaled, k), cell_row(scaled, k), format(scaled[k], digits = 6)
-    ), call. = FALSE)
-  }
+  check_float32_range(scaled, arg, " on the model's standardized scale", "")
   scaled
 }
 

@@ -78,12 +78,13 @@ gp_importance <- function(fit, data, from = c("genotype", "phenotype"),
     geno <- model_genotypes(fit, data)
     add <- fit$additive
     add_base <- if (!is.null(add)) additive_predict(add, geno, fit$n_alleles)
+    pairs <- pair_terms_c(add$pairs)
     # A multi-seed fit: the mean over its networks of both results.
     run <- function(ablate, progress) {
       members_mean(fit, function(params, k) {
         cpp_importance(params, ctl, length(fit$traits), "genotype", geno, fit$n_alleles,
                        pheno_std, statistic == "mse", statistic, FALSE, progress, -1L,
-                       fit$calibration[[k]], add_base, add$coef, ablate, pair_terms_c(add$pairs))
+                       fit$calibration[[k]], add_base, add$coef, ablate, pairs)
       })
     }
     res <- run("total", isTRUE(verbose))
