@@ -27,6 +27,8 @@ List cpp_lasso_cv(NumericMatrix x, NumericMatrix y, IntegerVector fold, int n_fo
     return out;
   };
   return List::create(_["intercept"] = wrap(res.intercept), _["beta"] = mat(res.beta, p, m),
+                      _["intercept_avg"] = wrap(res.intercept_avg),
+                      _["beta_avg"] = mat(res.beta_avg, p, m),
                       _["lambda"] = wrap(res.lambda), _["steps"] = wrap(res.steps),
                       _["oof"] = mat(res.oof, n, m),
                       _["cv_error"] = mat(res.cv_error, nlambda, m),

@@ -183,6 +183,24 @@ void gradients(const Standardized& X, std::vector<Fit>& fits, const std::vector<
   }
 }
 
+// The mean of the fold fits fits[first .. first + k), in the original units of the columns.
+void average_folds(const Standardized& X, const std::vector<Fit>& fits, size_t first, int k,
+                   double* beta, double* intercept) {
+  const int p = X.p;
+  std::fill(beta, beta + p, 0.0);
+  double b0 = 0;
+  for (int f = 0; f < k; ++f) {
+    const Fit& fit = fits[first + f];
+    for (int j = 0; j < p; ++j) beta[j] += fit.beta[j] / k;
+    b0 += fit.b0 / k;
+  }
+  for (int j = 0; j < p; ++j) {
+    beta[j] = X.sd[j] > 0 ? beta[j] / X.sd[j] : 0.0;
+    b0 -= beta[j] * X.mean[j];
+  }
+  *intercept = b0;
+}
+
 }  // namespace
 
 LassoPathResult lasso_cv(const double* x, int n, int p, const double* y, int m,
@@ -215,6 +233,8 @@ LassoPathResult lasso_cv(const double* x, int n, int p, const double* y, int m,
   res.m = m;
   res.intercept.assign(m, 0.0);
   res.beta.assign(size_t(p) * m, 0.0);
+  res.intercept_avg.assign(m, 0.0);
+  res.beta_avg.assign(size_t(p) * m, 0.0);
   res.lambda.assign(m, std::numeric_limits<double>::quiet_NaN());
   res.steps.assign(m, 0);
   res.oof.assign(size_t(n) * m, std::numeric_limits<double>::quiet_NaN());
@@ -306,6 +326,8 @@ LassoPathResult lasso_cv(const double* x, int n, int p, const double* y, int m,
         double b0 = full.b0;
         for (int j = 0; j < p; ++j) b0 -= res.beta[size_t(t) * p + j] * X.mean[j];
         res.intercept[t] = b0;
+        average_folds(X, fits, size_t(t) * per_trait + 1, n_folds, res.beta_avg.data() + size_t(t) * p,
+                      &res.intercept_avg[t]);
         res.lambda[t] = res.lambda_grid[size_t(t) * s.nlambda + k];
         std::copy(held.begin() + size_t(t) * n, held.begin() + size_t(t + 1) * n,
                   res.oof.begin() + size_t(t) * n);

@@ -31,6 +31,9 @@ struct LassoPathResult {
   int n = 0, p = 0, m = 0;
   std::vector<double> intercept;  // m, original units of x
   std::vector<double> beta;       // p x m column-major, original units of x
+  // The mean of the K fold fits at the chosen lambda (cross-model averaging), same units.
+  std::vector<double> intercept_avg;  // m
+  std::vector<double> beta_avg;       // p x m column-major
   std::vector<double> lambda;     // m: chosen lambda (standardized scale)
   std::vector<int> steps;         // m: grid points visited
   std::vector<double> oof;        // n x m column-major: out-of-fold predictions at the chosen

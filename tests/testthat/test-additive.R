@@ -266,3 +266,40 @@ test_that("importance with pair terms equals one prediction per ablated allele",
   saveRDS(fit, path)
   expect_identical(predict(readRDS(path), test), predict(fit, test))
 })
+
+test_that("cross-model averaging is the mean of the fold fits at the chosen lambda", {
+  skip_if_not_installed("glmnet")
+  set.seed(21)
+  n <- 90
+  p <- 30
+  x <- matrix(rbinom(n * p, 1, 0.5), n, p)
+  y <- cbind(x[, 1] - x[, 2] + rnorm(n, sd = 0.7), 0.8 * x[, 5] + rnorm(n, sd = 0.7))
+  fold <- rep_len(0:2, n)
+  res <- gpatlas:::cpp_lasso_cv(x, y, fold, 3L, 30L, 0.01, 0L, 1e-12, 1L)
+  # Each fold fit minimizes the objective on its rows with the columns standardized over all
+  # rows, which glmnet solves on those pre-standardized columns with standardize = FALSE.
+  mu <- colMeans(x)
+  s <- sqrt(colMeans(sweep(x, 2, mu)^2))
+  xs <- sweep(sweep(x, 2, mu), 2, s, "/")
+  for (t in 1:2) {
+    fits <- sapply(0:2, function(f) {
+      keep <- fold != f
+      gl <- glmnet::glmnet(xs[keep, ], y[keep, t], lambda = res$lambda[t], standardize = FALSE,
+                           thresh = 1e-14)
+      b <- as.vector(gl$beta) / s
+      c(as.vector(gl$a0) - sum(b * mu), b)
+    })
+    slow <- rowMeans(fits)
+    expect_lt(abs(res$intercept_avg[t] - slow[1]), 1e-4)
+    expect_lt(max(abs(res$beta_avg[, t] - slow[-1])), 1e-4)
+  }
+  # The averaged model is a different model from the fit on all rows.
+  expect_gt(max(abs(res$beta_avg - res$beta)), 1e-3)
+  # and through additive_fit it enters the centred one-hot coefficients
+  g <- matrix(x, n, p)
+  storage.mode(g) <- "integer"
+  a <- gpatlas:::additive_fit(y, g, 2L, nfolds = 3L, average = TRUE)
+  b <- gpatlas:::additive_fit(y, g, 2L, nfolds = 3L, average = FALSE)
+  expect_equal(a$oof, b$oof)
+  expect_false(isTRUE(all.equal(a$coef, b$coef)))
+})
