@@ -1,33 +1,36 @@
 # Locus importance against known loci of simulated data: effect-size and known-locus plots.
 
-#' Plot importance against the true additive effect of simulated loci
+#' Importance against the true additive effect of simulated loci
 #'
-#' For data from [gp_simulate()], compares the locus importance of a fit to
-#' the size of each locus's true additive effect. The effect of a locus is
+#' For data from [gp_simulate()], pairs the locus importance of a fit with the
+#' size of each locus's true additive effect. The effect of a locus is
 #' `max |w[a, p] - mean_a w[a, p]|` over alleles `a` and phenotypes `p`,
 #' where `w` are its allele weights in `truth$weights` (loci x alleles x
 #' phenotypes) and the mean is over the locus's alleles for that phenotype:
 #' the largest deviation of any allele from the locus average, which is 0
 #' exactly for loci without an additive effect. Interactions in the
-#' simulation are not part of it.
+#' simulation are not part of it. `gp_effects_data()` returns the table,
+#' `gp_plot_effects()` draws it.
 #'
 #' @param importance A `gp_importance` object from genotype features.
 #' @param truth The `truth` list of a simulated data set (`sim$truth`), or
 #'   the simulated `gp_data` itself.
 #' @param log_y Draw the importance on a log10 scale (zeros dropped).
-#' @return A ggplot object; its data has columns `marker`, `importance`,
-#'   `effect` and `causal` (effect > 0).
+#' @return `gp_effects_data()`: a data frame with one row per locus and columns
+#'   `marker`, `importance`, `effect` and `causal` (a factor: `"causal"` where
+#'   effect > 0). `gp_plot_effects()`: a ggplot object drawn from that table.
 #' @examples
+#' sim <- gp_simulate(n = 60, n_loci = 30, n_phenotypes = 3, n_causal = 2, seed = 1)
+#' fit <- gpatlas(. ~ ., sim, gpatlas_control(epochs_pheno = 5, epochs_geno = 5,
+#'                geno_hidden = 16, pheno_hidden = 8, decoder_hidden = 8,
+#'                latent_dim = 4, verbose = FALSE))
+#' eff <- gp_effects_data(gp_importance(fit, sim, verbose = FALSE), sim$truth)
+#' head(eff)
 #' if (requireNamespace("ggplot2", quietly = TRUE)) {
-#'   sim <- gp_simulate(n = 60, n_loci = 30, n_phenotypes = 3, n_causal = 2, seed = 1)
-#'   fit <- gpatlas(. ~ ., sim, gpatlas_control(epochs_pheno = 5, epochs_geno = 5,
-#'                  geno_hidden = 16, pheno_hidden = 8, decoder_hidden = 8,
-#'                  latent_dim = 4, verbose = FALSE))
 #'   gp_plot_effects(gp_importance(fit, sim, verbose = FALSE), sim$truth)
 #' }
 #' @export
-gp_plot_effects <- function(importance, truth, log_y = FALSE) {
-  plots_need_ggplot2()
+gp_effects_data <- function(importance, truth) {
   if (!inherits(importance, "gp_importance") || is.null(importance$loci)) {
     stop("`importance` must be genotype importance from gp_importance()", call. = FALSE)
   }
@@ -47,6 +50,14 @@ gp_plot_effects <- function(importance, truth, log_y = FALSE) {
                   stringsAsFactors = FALSE)
   d$causal <- factor(ifelse(d$effect > 0, "causal", "non-causal"),
                      levels = c("non-causal", "causal"))
+  d
+}
+
+#' @rdname gp_effects_data
+#' @export
+gp_plot_effects <- function(importance, truth, log_y = FALSE) {
+  plots_need_ggplot2()
+  d <- gp_effects_data(importance, truth)
   if (log_y) d <- d[d$importance > 0, , drop = FALSE]
   r <- suppressWarnings(stats::cor(d$effect, d$importance, method = "spearman"))
   p <- ggplot2::ggplot(d, ggplot2::aes(x = effect, y = importance, colour = causal)) +
@@ -74,23 +85,26 @@ locus_additive_effect <- function(w) {
 #' For thresholds at every percentile of locus importance, the fraction of
 #' known loci (e.g. published QTL peak markers) whose importance reaches the
 #' threshold, against the fraction of all loci that do (the chance line).
+#' `gp_known_loci_data()` returns the table, `gp_plot_known_loci()` draws it.
 #'
 #' @param importance A `gp_importance` object from genotypes.
 #' @param known Marker names of the known loci.
-#' @return A ggplot object; its data has columns `percentile`, `fraction_known`,
-#'   `fraction_all`.
+#' @return `gp_known_loci_data()`: a data frame with 101 rows and columns
+#'   `percentile` (0 to 100: the top percent of loci by importance),
+#'   `fraction_known` and `fraction_all`; its attribute `n_known` is the number
+#'   of known loci found in the importance table. `gp_plot_known_loci()`: a
+#'   ggplot object drawn from that table.
 #' @examples
-#' if (requireNamespace("ggplot2", quietly = TRUE)) {
-#'   sim <- gp_simulate(n = 60, n_loci = 30, n_phenotypes = 3, n_causal = 2, seed = 1)
-#'   fit <- gpatlas(. ~ ., sim, gpatlas_control(epochs_pheno = 5, epochs_geno = 5,
-#'                  geno_hidden = 16, pheno_hidden = 8, decoder_hidden = 8,
-#'                  latent_dim = 4, verbose = FALSE))
-#'   imp <- gp_importance(fit, sim, verbose = FALSE)
-#'   gp_plot_known_loci(imp, sim$markers$marker[sim$truth$causal_loci])
-#' }
+#' sim <- gp_simulate(n = 60, n_loci = 30, n_phenotypes = 3, n_causal = 2, seed = 1)
+#' fit <- gpatlas(. ~ ., sim, gpatlas_control(epochs_pheno = 5, epochs_geno = 5,
+#'                geno_hidden = 16, pheno_hidden = 8, decoder_hidden = 8,
+#'                latent_dim = 4, verbose = FALSE))
+#' imp <- gp_importance(fit, sim, verbose = FALSE)
+#' known <- sim$markers$marker[sim$truth$causal_loci]
+#' subset(gp_known_loci_data(imp, known), percentile %in% c(10, 20, 50))
+#' if (requireNamespace("ggplot2", quietly = TRUE)) gp_plot_known_loci(imp, known)
 #' @export
-gp_plot_known_loci <- function(importance, known) {
-  plots_need_ggplot2()
+gp_known_loci_data <- function(importance, known) {
   if (!inherits(importance, "gp_importance") || is.null(importance$loci)) {
     stop("`importance` must be a gp_importance object from genotypes", call. = FALSE)
   }
@@ -102,10 +116,19 @@ gp_plot_known_loci <- function(importance, known) {
   d <- data.frame(percentile = pct,
                   fraction_known = vapply(cut, function(v) mean(imp[is_known] >= v), numeric(1)),
                   fraction_all = vapply(cut, function(v) mean(imp >= v), numeric(1)))
+  attr(d, "n_known") <- sum(is_known)
+  d
+}
+
+#' @rdname gp_known_loci_data
+#' @export
+gp_plot_known_loci <- function(importance, known) {
+  plots_need_ggplot2()
+  d <- gp_known_loci_data(importance, known)
   ggplot2::ggplot(d, ggplot2::aes(x = percentile, y = fraction_known)) +
     ggplot2::geom_line(ggplot2::aes(y = fraction_all), linetype = "dashed", colour = "grey50") +
     ggplot2::geom_line(colour = "steelblue4", linewidth = 0.8) +
     ggplot2::labs(x = "top % of loci by importance", y = "fraction of known loci included",
-                  title = sprintf("%d known loci (dashed: all loci)", sum(is_known))) +
+                  title = sprintf("%d known loci (dashed: all loci)", attr(d, "n_known"))) +
     ggplot2::theme_bw()
 }

@@ -161,3 +161,29 @@ test_that("comparison and known-loci plots build with the expected data", {
   expect_equal(d$fraction_all[d$percentile == 100], 1)
   expect_error(gp_plot_known_loci(imp, "zz"), "none of the")
 })
+
+test_that("the data behind the known-loci and effect plots come without ggplot2", {
+  imp <- structure(list(loci = data.frame(marker = paste0("m", 1:10), importance = 1:10)),
+                   class = "gp_importance")
+  d <- gp_known_loci_data(imp, c("m10", "m9", "absent"))
+  expect_equal(dim(d), c(101L, 3L))
+  expect_equal(attr(d, "n_known"), 2L)
+  # the top 10% of 10 loci is m10 alone: half the known loci, a tenth of all loci
+  expect_equal(d$fraction_known[d$percentile == 10], 0.5)
+  expect_equal(d$fraction_all[d$percentile == 10], 0.1)
+  expect_true(all(diff(d$fraction_known) >= 0))
+  expect_error(gp_known_loci_data(list(), "m1"), "gp_importance object")
+
+  w <- array(0, c(3, 2, 2), dimnames = list(paste0("m", 1:3), NULL, NULL))
+  w[2, , 2] <- c(0, 4)
+  w[3, , 1] <- c(1, 1)
+  imp3 <- structure(list(loci = data.frame(marker = c("m3", "m1", "m2"),
+                                           importance = c(0.5, 0.1, 2))),
+                    class = "gp_importance")
+  e <- gp_effects_data(imp3, list(weights = w))
+  expect_equal(e$marker, c("m3", "m1", "m2"))
+  expect_equal(e$effect, c(0, 0, 2))
+  expect_equal(as.character(e$causal), c("non-causal", "non-causal", "causal"))
+  expect_error(gp_effects_data(imp3, list(weights = w[1:2, , , drop = FALSE])),
+               "do not match")
+})
