@@ -10,6 +10,11 @@
 #' about 0 for normal data, -1.2 for uniform data and positive for
 #' heavy-tailed data; it is unbiased for normal samples.
 #'
+#' Why it is here: `moments` and `e1071` estimate kurtosis too (`e1071`'s
+#' `type = 2` is this estimator), but neither is among R's recommended
+#' packages nor needed otherwise; [gp_kurtosis_test()] needs it, and it is
+#' five lines.
+#'
 #' @param x Numeric vector without missing values, at least 4 values that are
 #'   not all equal.
 #'
@@ -172,6 +177,11 @@ print.gp_kurtosis_test <- function(x, ...) {
 #' its band with probability about `conf`. The bands are pointwise, not
 #' simultaneous, so a few points outside them are expected in large samples;
 #' they also ignore that mean and standard deviation were estimated.
+#'
+#' Why it is here: `qqplotr` draws such bands for ggplot2 but is not a package
+#' mapping labs have; the bands come from [stats::qbeta()] in three lines and
+#' [gp_plot_qq()] draws several samples in one panel, as the publication's
+#' kurtosis figure does.
 #'
 #' @param x Numeric vector; missing values are dropped. At least 2 values
 #'   that are not all equal.

@@ -23,6 +23,13 @@
 #' first point with a non-zero FPR, the interpolation starts from the
 #' `Inf` threshold and the largest score is reported as the threshold.
 #'
+#' Why it is here: the publication scores importance by the true positives
+#' reached at a fixed false positive rate (1%) as well as the AUC, with ties
+#' handled as above; `pROC` and `ROCR` compute AUCs but are not among the
+#' packages a mapping lab already has, and the number found at a fixed FPR
+#' takes the few lines of this function. [stats::wilcox.test()] gives the same
+#' AUC as a statistic, not the curve.
+#'
 #' @param scores Numeric vector of finite scores; higher means "more likely
 #'   positive".
 #' @param labels Logical vector, or numeric vector of 0/1, of the same length:
@@ -149,6 +156,10 @@ print.gp_roc <- function(x, ...) {
 #'
 #' Pairs with a missing score or label are dropped. Items tied at the
 #' cut-off are taken in their input order.
+#'
+#' Why it is here: it is the publication's VIDA enrichment table (fold over
+#' random among the top percentiles, with a hypergeometric p-value from
+#' [stats::phyper()]); no package of the field reports it in this form.
 #'
 #' @param scores Numeric vector of scores; higher ranks first.
 #' @param labels Logical vector, or numeric vector of 0/1, of the same length;
