@@ -82,6 +82,7 @@ gp_metrics.default <- function(object, newdata,
 #' @rdname gp_metrics
 #' @export
 gp_metrics.matrix <- function(object, newdata, ...) {
+  check_dots_empty(...)
   if (missing(newdata)) {
     stop("`newdata` (the observed phenotypes) is required.", call. = FALSE)
   }
