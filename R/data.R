@@ -241,7 +241,7 @@ format_percent <- function(p) {
 
 #' @rdname gp_data
 #' @param object A `gp_data` object.
-#' @param ... Unused.
+#' @param ... Unused; anything given is an error.
 #' @return `summary()` returns an object of class `summary.gp_data`: a list with
 #'   `n_individuals`, `n_markers`, `n_alleles`, `geno_missing` (fraction of
 #'   missing calls), `allele_freq` (overall frequency of each allele code),
@@ -251,6 +251,7 @@ format_percent <- function(p) {
 #'   chromosomes are unknown).
 #' @export
 summary.gp_data <- function(object, ...) {
+  check_dots_empty(...)
   pheno <- object$pheno
   observed <- !is.na(pheno)
   n_obs <- colSums(observed)

@@ -21,7 +21,8 @@ check_dots_for <- function(fun, what, ...) {
   if (any(bad)) {
     caller <- deparse(sys.call(-1L)[[1L]], nlines = 1L)
     stop(sprintf("%s(): unused argument%s %s (`...` takes arguments of %s)", caller,
-                 if (sum(bad) > 1L) "s" else "", paste(dots_labels(...)[bad], collapse = ", "), what), call. = FALSE)
+                 if (sum(bad) > 1L) "s" else "", paste(dots_labels(...)[bad], collapse = ", "),
+                 what), call. = FALSE)
   }
   invisible(TRUE)
 }

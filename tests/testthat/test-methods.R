@@ -112,3 +112,14 @@ test_that("misspelt arguments are errors, not silently dropped", {
   expect_error(as_gp_data(d, phenotypes = d$pheno), "`phenotypes`")
   expect_error(gp_metrics(d$pheno, d, na_rm = TRUE), "`na_rm`")
 })
+
+test_that("summary() and autoplot() methods refuse arguments they do not take", {
+  fit <- methods_fit()
+  d <- methods_data()
+  expect_error(summary(fit, digits = 3), "unused argument `digits`")
+  expect_error(summary(d, digits = 3), "unused argument `digits`")
+  skip_if_not_installed("ggplot2")
+  expect_error(ggplot2::autoplot(fit, logy = TRUE), "unused argument `logy`")
+  roc <- gp_roc(c(5, 4, 3, 2, 1), c(TRUE, FALSE, TRUE, FALSE, FALSE))
+  expect_error(ggplot2::autoplot(roc, colour = "red"), "unused argument `colour`")
+})
