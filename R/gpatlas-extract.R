@@ -156,3 +156,18 @@ genotype_max_code <- function(x) {
   v <- v[is.finite(v)]
   if (length(v)) as.integer(min(max(v), 253)) else -1L
 }
+
+# Data with observed phenotypes, for functions that score predictions: a gp_data, or anything
+# else as_gp_data() converts by itself (such as an R/qtl cross). A bare matrix or data frame is
+# refused: it would be read as genotypes.
+as_observed_data <- function(x, arg) {
+  if (is.null(x) || is.matrix(x) || is.data.frame(x) || is.atomic(x)) {
+    stop(sprintf("`%s` must be a gp_data object (or an R/qtl cross) with observed phenotypes.",
+                 arg), call. = FALSE)
+  }
+  if (!inherits(x, "gp_data")) x <- as_gp_data(x)
+  if (!ncol(x$pheno)) {
+    stop(sprintf("`%s` has no phenotypes to score predictions against.", arg), call. = FALSE)
+  }
+  x
+}
