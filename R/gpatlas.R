@@ -300,13 +300,10 @@ unscale_phenotypes <- function(y, scaling) {
 #' Predict phenotypes or latent codes from a fitted G-P Atlas model
 #'
 #' @param object A `gpatlas` fit.
-#' @param newdata A [gp_data()] object (or anything [as_gp_data()] accepts)
-#'   holding the markers (for `from = "genotype"`) or traits (for
-#'   `from = "phenotype"`) of the fit. From genotypes, a genotype matrix or
-#'   data frame (individuals x markers, as [as_gp_data()] reads it) needs no
-#'   phenotypes. Missing or `NULL`: the fitted values of the training
-#'   individuals, as [fitted.gpatlas()] (only with the default `from` and
-#'   `type`).
+#' @param newdata A [gp_data()] object (or anything [as_gp_data()] accepts) with
+#'   the markers (`from = "genotype"`; a genotype matrix or data frame needs no
+#'   phenotypes) or traits (`from = "phenotype"`) of the fit. Missing or `NULL`:
+#'   the training individuals' fitted values, as [fitted.gpatlas()].
 #' @param from Predict from genotypes (the genotype encoder) or from
 #'   phenotypes (the phenotype autoencoder).
 #' @param type `"phenotype"` for predicted phenotypes in original units, or
