@@ -22,12 +22,15 @@
 #' @param x Object to convert: a genotype matrix or data frame, or a `gp_data`
 #'   (returned unchanged).
 #' @param phenotypes Phenotypes for the same individuals, as in [gp_data()].
+#'   `NULL` (the default) gives genotype-only data: a `gp_data` whose `pheno`
+#'   has no columns, for [predict.gpatlas()] (a model cannot be fitted to it).
 #' @param markers Optional marker table, as in [gp_data()].
 #' @param alleles Optional character vector of length 2 giving the letters
 #'   coded 0 and 1, e.g. `c("B", "R")`.
 #' @param n_alleles Optional number of allelic states, as in [gp_data()].
 #' @param ids Optional individual ids, as in [gp_data()].
-#' @param ... Passed on to methods.
+#' @param ... Arguments of the methods; an argument no method takes is an
+#'   error.
 #'
 #' @return A `gp_data` object; see [gp_data()] for its elements.
 #' @export
@@ -58,32 +61,39 @@ as_gp_data.default <- function(x, ...) {
 #' @rdname as_gp_data
 #' @export
 as_gp_data.gp_data <- function(x, ...) {
+  check_dots_empty(...)
   x
 }
 
 #' @rdname as_gp_data
 #' @export
-as_gp_data.matrix <- function(x, phenotypes, markers = NULL, alleles = NULL,
+as_gp_data.matrix <- function(x, phenotypes = NULL, markers = NULL, alleles = NULL,
                               n_alleles = NULL, ids = NULL, ...) {
-  if (missing(phenotypes)) {
-    stop("`phenotypes` is required to build a gp_data object.", call. = FALSE)
-  }
+  check_dots_empty(...)
   coded <- code_genotypes(x, alleles)
   if (is.null(n_alleles)) {
     n_alleles <- coded$n_alleles
+  }
+  if (is.null(phenotypes)) {
+    return(genotype_only_data(coded$codes, markers, n_alleles, ids))
   }
   gp_data(phenotypes, coded$codes, markers = markers, n_alleles = n_alleles,
           ids = ids)
 }
 
+# A gp_data without traits (a zero-column `pheno`), validated as gp_data() validates genotypes.
+genotype_only_data <- function(geno, markers, n_alleles, ids) {
+  d <- gp_data(rep(0, nrow(geno)), geno, markers = markers, n_alleles = n_alleles, ids = ids)
+  d$pheno <- matrix(numeric(0), nrow(geno), 0L, dimnames = list(d$ids, NULL))
+  d
+}
+
 #' @rdname as_gp_data
 #' @export
-as_gp_data.data.frame <- function(x, phenotypes, markers = NULL,
+as_gp_data.data.frame <- function(x, phenotypes = NULL, markers = NULL,
                                   alleles = NULL, n_alleles = NULL,
                                   ids = NULL, ...) {
-  if (missing(phenotypes)) {
-    stop("`phenotypes` is required to build a gp_data object.", call. = FALSE)
-  }
+  check_dots_empty(...)
   cols <- lapply(x, function(col) if (is.factor(col)) as.character(col) else col)
   numeric_cols <- vapply(cols, function(col) is.numeric(col) || is.logical(col),
                          logical(1))
@@ -99,7 +109,7 @@ as_gp_data.data.frame <- function(x, phenotypes, markers = NULL,
   m <- matrix(values, nrow = nrow(x), ncol = ncol(x),
               dimnames = list(df_rownames(x), names(x)))
   as_gp_data.matrix(m, phenotypes, markers = markers, alleles = alleles,
-                    n_alleles = n_alleles, ids = ids, ...)
+                    n_alleles = n_alleles, ids = ids)
 }
 
 # Returns list(codes = integer matrix, n_alleles = integer or NULL).

@@ -35,7 +35,8 @@
 #' instead estimated per trait as the `1 - alpha` quantile of the genome-wide
 #' maximum LOD of `n_perm` single-QTL scans of permuted phenotypes.
 #'
-#' @param data A [gp_data()] object with the training individuals.
+#' @param data A [gp_data()] object with the training individuals, or
+#'   anything [as_gp_data()] accepts (such as an R/qtl `cross`).
 #' @param traits Character vector of trait names to model; `NULL` (default)
 #'   models every trait.
 #' @param method One of `"forward"`, `"scanone"`, `"lasso"`, `"ridge"`.
@@ -49,7 +50,8 @@
 #'   folds of glmnet. With a seed the fit is reproducible and the caller's
 #'   random number stream is left untouched.
 #' @param ... Passed to `glmnet::cv.glmnet()` (methods `"lasso"` and
-#'   `"ridge"`), e.g. `nfolds`.
+#'   `"ridge"`), e.g. `nfolds`. An argument that neither `cv.glmnet()` nor
+#'   `glmnet()` takes, or any argument with the other methods, is an error.
 #'
 #' @return A list of class `gp_qtl_baseline` with
 #'   * `models`: named list, one model per trait, each with `intercept`,
@@ -81,10 +83,15 @@ gp_qtl_baseline <- function(data, traits = NULL,
                             method = c("forward", "scanone", "lasso", "ridge"),
                             threshold = 3, max_qtl = 20, n_perm = 0,
                             alpha = 0.05, seed = NULL, ...) {
-  if (!inherits(data, "gp_data")) {
-    stop("`data` must be a gp_data object (see gp_data()).", call. = FALSE)
-  }
+  if (!inherits(data, "gp_data")) data <- as_gp_data(data)
+  if (!ncol(data$pheno)) stop("`data` has no phenotypes to model.", call. = FALSE)
   method <- match.arg(method)
+  if (method %in% c("lasso", "ridge") && requireNamespace("glmnet", quietly = TRUE)) {
+    check_dots_for(list(glmnet::cv.glmnet, glmnet::glmnet),
+                   "glmnet::cv.glmnet() and glmnet::glmnet()", ...)
+  } else if (!method %in% c("lasso", "ridge")) {
+    check_dots_for(list(), sprintf("glmnet, used only by methods \"lasso\" and \"ridge\""), ...)
+  }
   traits <- baseline_traits(traits, colnames(data$pheno))
   check_phenotype_values(data$pheno[, traits, drop = FALSE], "data")
   check_gp_data(data, "data")
@@ -190,8 +197,10 @@ baseline_traits <- function(traits, available) {
 #' Predict phenotypes with a linear QTL baseline
 #'
 #' @param object A `gp_qtl_baseline` fit.
-#' @param newdata A [gp_data()] object holding (at least) the training markers.
-#' @param ... Unused.
+#' @param newdata A [gp_data()] object holding (at least) the training
+#'   markers, or anything [as_gp_data()] accepts, including a genotype matrix
+#'   or data frame without phenotypes.
+#' @param ... Unused; anything given is an error.
 #' @return A numeric matrix, individuals x traits, with the individual ids as
 #'   row names and the trait names as column names (as [predict.gpatlas()]).
 #' @examples
@@ -201,10 +210,9 @@ baseline_traits <- function(traits, available) {
 #' head(predict(base, sim))
 #' @export
 predict.gp_qtl_baseline <- function(object, newdata, ...) {
+  check_dots_empty(...)
   if (missing(newdata)) stop("`newdata` is required.", call. = FALSE)
-  if (!inherits(newdata, "gp_data")) {
-    stop("`newdata` must be a gp_data object (see gp_data()).", call. = FALSE)
-  }
+  if (!inherits(newdata, "gp_data")) newdata <- as_gp_data(newdata)
   absent <- setdiff(object$markers, colnames(newdata$geno))
   if (length(absent)) {
     stop(sprintf("`newdata` lacks %d marker(s) of the model, e.g. %s.",

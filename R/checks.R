@@ -69,7 +69,9 @@ check_gp_data <- function(data, arg = "data") {
     stop(sprintf("`%s` is not a valid gp_data object: `pheno` and `geno` must be numeric matrices.",
                  arg), call. = FALSE)
   }
-  if (nrow(pheno) != nrow(geno) || is.null(colnames(pheno)) || is.null(colnames(geno))) {
+  # A pheno without columns (genotype-only data, for prediction) has no column names.
+  if (nrow(pheno) != nrow(geno) || (ncol(pheno) && is.null(colnames(pheno))) ||
+      is.null(colnames(geno))) {
     stop(sprintf(paste0("`%s` is not a valid gp_data object: `pheno` and `geno` need the same ",
                         "individuals and named columns."), arg), call. = FALSE)
   }
@@ -135,6 +137,10 @@ check_geno_codes <- function(geno, n_alleles, arg) {
 check_training_data <- function(data, traits, markers, control) {
   check_control(control)
   check_gp_data(data, "data")
+  if (!ncol(data$pheno)) {
+    stop("`data` has no phenotypes: genotype-only data serve predict(), not model fitting.",
+         call. = FALSE)
+  }
   y <- data$pheno[, traits, drop = FALSE]
   check_phenotype_values(y, "data")
   g <- data$geno[, markers, drop = FALSE]

@@ -11,7 +11,8 @@
 #'   individuals x traits matrix with trait column names: a [gpatlas()] fit,
 #'   or another `gp_qtl_baseline`.
 #' @param baseline The reference model, usually a [gp_qtl_baseline()] fit.
-#' @param test A [gp_data()] object with the held-out individuals.
+#' @param test A [gp_data()] object (or an R/qtl `cross`) with the held-out
+#'   individuals.
 #'
 #' @return A list of class `gp_compare` with
 #'   * `table`: data frame with columns `trait`, `r2_gpatlas` (R^2 of `fit`),
@@ -35,9 +36,7 @@
 #' many <- gp_qtl_baseline(parts$train, method = "forward", max_qtl = 5)
 #' gp_compare(many, one, parts$test)
 gp_compare <- function(fit, baseline, test) {
-  if (!inherits(test, "gp_data")) {
-    stop("`test` must be a gp_data object (see gp_data()).", call. = FALSE)
-  }
+  test <- as_observed_data(test, "test")
   pred_a <- compare_predict(fit, test, "fit")
   pred_b <- compare_predict(baseline, test, "baseline")
   common <- intersect(intersect(colnames(pred_a), colnames(pred_b)),

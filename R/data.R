@@ -212,7 +212,8 @@ print.gp_data <- function(x, ...) {
   ))
   shown <- utils::head(traits, 5L)
   more <- length(traits) - length(shown)
-  cat("  traits:  ", paste(shown, collapse = ", "),
+  cat("  traits:  ", if (!length(traits)) "none (genotypes only)",
+      paste(shown, collapse = ", "),
       if (more > 0L) sprintf(", ... (+%d more)", more) else "", "\n", sep = "")
   chr <- unique(x$markers$chr[!is.na(x$markers$chr)])
   cat("  markers: ",
@@ -222,7 +223,7 @@ print.gp_data <- function(x, ...) {
       if (all(is.na(x$markers$pos))) ", positions unknown" else "",
       "\n", sep = "")
   cat(sprintf("  missing: %s of phenotype values, %s of genotype calls\n",
-              format_percent(mean(is.na(x$pheno))),
+              if (length(x$pheno)) format_percent(mean(is.na(x$pheno))) else "-",
               format_percent(mean(is.na(x$geno)))))
   if (!is.null(x$truth)) {
     ia <- x$truth$interactions
@@ -240,7 +241,7 @@ format_percent <- function(p) {
 
 #' @rdname gp_data
 #' @param object A `gp_data` object.
-#' @param ... Unused.
+#' @param ... Unused; anything given is an error.
 #' @return `summary()` returns an object of class `summary.gp_data`: a list with
 #'   `n_individuals`, `n_markers`, `n_alleles`, `geno_missing` (fraction of
 #'   missing calls), `allele_freq` (overall frequency of each allele code),
@@ -250,6 +251,7 @@ format_percent <- function(p) {
 #'   chromosomes are unknown).
 #' @export
 summary.gp_data <- function(object, ...) {
+  check_dots_empty(...)
   pheno <- object$pheno
   observed <- !is.na(pheno)
   n_obs <- colSums(observed)

@@ -42,7 +42,7 @@ print.gpatlas <- function(x, ...) {
 #' Summarise a fitted G-P Atlas model
 #'
 #' @param object A `gpatlas` fit.
-#' @param ... Unused.
+#' @param ... Unused; anything given is an error.
 #' @return A list of class `summary.gpatlas` with `stages`, a data frame with
 #'   one row per network (`member`) and stage and columns `member`, `stage`,
 #'   `epochs` (run), `kept_epoch` (the epoch whose parameters were kept: the
@@ -58,6 +58,7 @@ print.gpatlas <- function(x, ...) {
 #' summary(fit)
 #' @export
 summary.gpatlas <- function(object, ...) {
+  check_dots_empty(...)
   h <- object$history
   if (is.null(h$member)) h$member <- 1L
   if (is.null(h$kept)) h$kept <- !duplicated(paste(h$member, h$stage), fromLast = TRUE)
@@ -140,7 +141,7 @@ as.data.frame.gpatlas <- function(x, row.names = NULL, optional = FALSE, ...) {
 #' @param object A `gpatlas` fit.
 #' @param log_y Draw the loss on a log10 scale (non-positive losses are
 #'   dropped then).
-#' @param ... Unused.
+#' @param ... Unused; anything given is an error.
 #' @return A ggplot object.
 #' @examples
 #' if (requireNamespace("ggplot2", quietly = TRUE)) {
@@ -152,6 +153,7 @@ as.data.frame.gpatlas <- function(x, row.names = NULL, optional = FALSE, ...) {
 #' }
 #' @exportS3Method ggplot2::autoplot
 autoplot.gpatlas <- function(object, log_y = FALSE, ...) {
+  check_dots_empty(...)
   plots_need_ggplot2()
   h <- object$history
   if (is.null(h$member)) h$member <- 1L

@@ -73,7 +73,7 @@ gpatlas <- function(formula, data, control = gpatlas_control()) {
     })
     additive$oof <- NULL
   }
-  structure(list(
+  fit <- structure(list(
     call = match.call(),
     formula = formula,
     control = control,
@@ -90,6 +90,9 @@ gpatlas <- function(formula, data, control = gpatlas_control()) {
     n_train = n,
     train_ids = rownames(data$pheno)
   ), class = "gpatlas")
+  # For fitted(), residuals() and predict() without newdata (R/gpatlas-extract.R).
+  fit$training <- store_training_values(fit, data)
+  fit
 }
 
 # The additive path (when the settings ask for it) and what it leaves for the networks: its
@@ -297,14 +300,15 @@ unscale_phenotypes <- function(y, scaling) {
 #' Predict phenotypes or latent codes from a fitted G-P Atlas model
 #'
 #' @param object A `gpatlas` fit.
-#' @param newdata A [gp_data()] object holding the markers (for
-#'   `from = "genotype"`) or traits (for `from = "phenotype"`) of the fit.
-#'   Defaults to nothing: `newdata` is required.
+#' @param newdata A [gp_data()] object (or anything [as_gp_data()] accepts) with
+#'   the markers (`from = "genotype"`; a genotype matrix or data frame needs no
+#'   phenotypes) or traits (`from = "phenotype"`) of the fit. Missing or `NULL`:
+#'   the training individuals' fitted values, as [fitted.gpatlas()].
 #' @param from Predict from genotypes (the genotype encoder) or from
 #'   phenotypes (the phenotype autoencoder).
 #' @param type `"phenotype"` for predicted phenotypes in original units, or
 #'   `"latent"` for the latent codes.
-#' @param ... Unused.
+#' @param ... Unused; anything given is an error.
 #' @return A numeric matrix with one row per individual (row names are the
 #'   individual ids) and one column per trait (`type = "phenotype"`) or per
 #'   latent dimension (`latent_1`, ...).
@@ -320,9 +324,10 @@ predict.gpatlas <- function(object, newdata, from = c("genotype", "phenotype"),
                             type = c("phenotype", "latent"), ...) {
   from <- match.arg(from)
   type <- match.arg(type)
+  check_dots_empty(...)
   check_fit(object, need_geno = from == "genotype", arg = "object")
-  if (missing(newdata)) stop("`newdata` is required", call. = FALSE)
-  if (!inherits(newdata, "gp_data")) newdata <- as_gp_data(newdata)
+  if (missing(newdata) || is.null(newdata)) return(predict_training(object, from, type))
+  newdata <- prediction_data(object, newdata, from)
   ctl <- unclass(object$control)
   latent <- type == "latent"
   if (from == "genotype") {

@@ -237,7 +237,7 @@ as.data.frame.gp_kurtosis_test <- function(x, row.names = NULL, optional = FALSE
 #'
 #' @param object A `gp_kurtosis_test` object.
 #' @param bins Number of histogram bins.
-#' @param ... Unused.
+#' @param ... Unused; anything given is an error.
 #' @return A ggplot object.
 #' @examples
 #' if (requireNamespace("ggplot2", quietly = TRUE)) {
@@ -246,6 +246,7 @@ as.data.frame.gp_kurtosis_test <- function(x, row.names = NULL, optional = FALSE
 #' }
 #' @exportS3Method ggplot2::autoplot
 autoplot.gp_kurtosis_test <- function(object, bins = 40L, ...) {
+  check_dots_empty(...)
   plots_need_ggplot2()
   d <- data.frame(boot = object$boot)
   ci <- object$conf_int

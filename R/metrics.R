@@ -25,8 +25,9 @@
 #' @param object A fitted model with a `predict()` method accepting
 #'   `from` and `type = "phenotype"` (such as a `gpatlas` fit), or a matrix of
 #'   predicted phenotypes.
-#' @param newdata For a fitted model, a [gp_data()] object holding the
-#'   individuals to predict and their observed phenotypes. For a matrix
+#' @param newdata For a fitted model, a [gp_data()] object (or an R/qtl
+#'   `cross`) holding the individuals to predict and their observed
+#'   phenotypes. For a matrix
 #'   `object`, the observed phenotype matrix (or a `gp_data`, whose phenotypes
 #'   are used), with the same individuals and traits as `object`.
 #' @param from For a fitted model, predict from `"genotype"` (default) or
@@ -57,10 +58,8 @@ gp_metrics <- function(object, newdata, ...) {
 gp_metrics.default <- function(object, newdata,
                                from = c("genotype", "phenotype"), ...) {
   from <- match.arg(from)
-  if (missing(newdata) || !inherits(newdata, "gp_data")) {
-    stop("`newdata` must be a gp_data object with observed phenotypes.",
-         call. = FALSE)
-  }
+  if (missing(newdata)) newdata <- NULL
+  newdata <- as_observed_data(newdata, "newdata")
   pred <- stats::predict(object, newdata, from = from, type = "phenotype", ...)
   if (!is.matrix(pred) || is.null(colnames(pred))) {
     stop("predict() must return a matrix of phenotypes with trait column names.",
@@ -82,6 +81,7 @@ gp_metrics.default <- function(object, newdata,
 #' @rdname gp_metrics
 #' @export
 gp_metrics.matrix <- function(object, newdata, ...) {
+  check_dots_empty(...)
   if (missing(newdata)) {
     stop("`newdata` (the observed phenotypes) is required.", call. = FALSE)
   }

@@ -28,15 +28,41 @@ need_qtl <- function() {
 #' **Genotypes.** R/qtl stores genotypes per chromosome as codes `1, ..., k`;
 #' they become `0, ..., k - 1`, with `n_alleles` set to `k`: 2 for
 #' backcrosses, RILs, doubled haploids and haploids (`0` = AA, `1` = AB or BB),
-#' 3 for intercrosses (`0` = AA, `1` = AB, `2` = BB). The partially informative
-#' intercross codes 4 ("not BB") and 5 ("not AA") cannot be expressed as a
-#' single allele code and become `NA`, as do missing calls.
+#' 3 for intercrosses (`0` = AA, `1` = AB, `2` = BB).
 #'
-#' **X chromosome.** The raw R/qtl codes on the X chromosome depend on sex and
-#' cross direction (a male's code 1 and a female's code 1 are different
-#' genotypes), so X markers are dropped by default, with a message. With
-#' `x_chr = "keep"` they are kept with their raw codes shifted to start at 0;
-#' use this only when sex and cross direction are the same for everybody.
+#' **Missing calls.** With `impute = "argmax"` (the default) every missing
+#' call, and every partially informative intercross call (R/qtl codes 4 "not
+#' BB" and 5 "not AA"), is replaced by the most probable genotype given the
+#' individual's other calls on the chromosome and the genetic map: R/qtl's
+#' `qtl::fill.geno(method = "argmax")` (Viterbi path of its hidden Markov
+#' model, with its defaults `error.prob = 1e-4` and the Haldane map
+#' function). R/qtl breaks ties between equally likely genotypes at random;
+#' the conversion runs it with a fixed seed, so it is reproducible and leaves
+#' the session's random numbers alone. Only unknown calls are replaced:
+#' observed calls are kept even where the Viterbi path disagrees with them
+#' (on `hyper`, 79 of 20,742 observed calls). A message reports how many
+#' calls were filled. Networks see a
+#' missing call as an all-zero input, which on selectively genotyped crosses
+#' (such as `qtl::hyper`, about half the calls missing) makes importance
+#' jump between adjacent markers; imputing from the flanking markers avoids
+#' that. With `impute = "none"` missing calls stay `NA` and partially
+#' informative calls become `NA`.
+#'
+#' **X chromosome.** R/qtl's raw X codes mean different genotypes for
+#' different individuals, so X markers are recoded to the autosomal scale
+#' (the number of B alleles) using each individual's sex and, for
+#' intercrosses, cross direction (R/qtl's `qtl::getsex()`: the `sex` and
+#' `pgm` phenotype columns; without a `sex` column everybody is taken as
+#' female, without `pgm` as direction 0, as R/qtl does):
+#' * backcross: females AA = `0`, AB = `1`; hemizygous males AY = `0`,
+#'   BY = `1` (code 1 means one B allele in both sexes);
+#' * intercross: females of direction 0 (`pgm = 0`) AA = `0`, AB = `1`, of
+#'   direction 1 BB = `2`, AB = `1`; hemizygous males are coded as the
+#'   homozygote of their one allele, AY = `0` (as AA) and BY = `2` (as BB);
+#' * RILs, doubled haploids and haploids: as the autosomes.
+#'
+#' Keep `sex` (and `pgm`) in mind as covariates: on the X chromosome males
+#' and females differ in dosage. `x_chr = "drop"` leaves the X markers out.
 #'
 #' **Phenotypes.** By default every numeric column of the cross's phenotype
 #' table is a trait, except columns named `sex`, `pgm` or `id` (any case) and
@@ -53,14 +79,17 @@ need_qtl <- function() {
 #' @param phenotypes Optional character or integer vector selecting the
 #'   phenotype columns to use as traits; `NULL` (the default) uses all numeric
 #'   trait columns.
-#' @param x_chr `"drop"` (default) to leave out X-chromosome markers, or
-#'   `"keep"` to keep them (see Details).
+#' @param x_chr `"keep"` (default) to keep X-chromosome markers, recoded as in
+#'   Details, or `"drop"` to leave them out.
 #' @param chr Optional chromosome names (or numbers) to keep, e.g. `c(1, 4)`;
 #'   `NULL` keeps all. This does what `subset(x, chr = ...)` does in R/qtl,
 #'   without needing R/qtl's `subset()` method, which is only available once
 #'   the qtl namespace is loaded (`library(qtl)`; `qtl::subset.cross` is not
 #'   exported).
-#' @param ... Unused.
+#' @param impute `"argmax"` (default) to fill missing and partially
+#'   informative calls with R/qtl's most probable genotypes, or `"none"` to
+#'   leave them missing (see Details).
+#' @param ... Unused; anything given is an error.
 #'
 #' @return A `gp_data` object; see [gp_data()] for its elements. Its
 #'   `markers` data frame has columns `marker` (name), `chr` (chromosome
@@ -73,12 +102,16 @@ need_qtl <- function() {
 #'   print(d)
 #'   print(head(d$markers))
 #'   print(table(d$geno, useNA = "ifany"))
+#'   # without imputation about half the calls are missing
+#'   mean(is.na(as_gp_data(hyper, impute = "none")$geno))
 #' }
 #' @exportS3Method as_gp_data cross
-as_gp_data.cross <- function(x, phenotypes = NULL, x_chr = c("drop", "keep"), chr = NULL,
-                             ...) {
+as_gp_data.cross <- function(x, phenotypes = NULL, x_chr = c("keep", "drop"), chr = NULL,
+                             impute = c("argmax", "none"), ...) {
+  check_dots_empty(...)
   need_qtl()
   x_chr <- match.arg(x_chr)
+  impute <- match.arg(impute)
   if (!is.list(x) || !is.list(x$geno) || !is.data.frame(x$pheno)) {
     stop("`x` is not a valid R/qtl cross: it needs `geno` (a list) and `pheno` (a data frame).",
          call. = FALSE)
@@ -105,29 +138,24 @@ as_gp_data.cross <- function(x, phenotypes = NULL, x_chr = c("drop", "keep"), ch
   if (!length(x$geno)) stop("The cross has no chromosomes.", call. = FALSE)
   k <- qtl_cross_states[[type]]
 
-  chr_names <- names(x$geno)
   is_x <- vapply(x$geno, function(g) inherits(g, "X"), logical(1))
   if (any(is_x) && x_chr == "drop") {
     n_x <- sum(vapply(x$geno[is_x], function(g) ncol(g$data), integer(1)))
     message(sprintf(
-      "Dropping %d marker%s on the X chromosome (%s); use x_chr = \"keep\" to keep them.",
-      n_x, if (n_x == 1L) "" else "s", paste(chr_names[is_x], collapse = ", ")
+      "Dropping %d marker%s on the X chromosome (%s).",
+      n_x, if (n_x == 1L) "" else "s", paste(names(x$geno)[is_x], collapse = ", ")
     ))
-    chr_names <- chr_names[!is_x]
+    x$geno <- x$geno[!is_x]
   }
-  if (!length(chr_names)) {
+  if (!length(x$geno)) {
     stop("No chromosomes are left to convert.", call. = FALSE)
   }
 
-  geno <- qtl::pull.geno(x, chr = chr_names)
-  map <- qtl::pull.map(x, chr = chr_names, as.table = TRUE)
-  storage.mode(geno) <- "integer"
-  # Codes above k are partially informative calls (f2: 4 = not BB, 5 = not AA).
-  geno[!is.na(geno) & (geno < 1L | geno > k)] <- NA_integer_
-  geno <- geno - 1L
-
+  geno <- qtl_cross_genotypes(x, type, k, impute)
+  map <- qtl::pull.map(x, as.table = TRUE)
   markers <- data.frame(marker = rownames(map), chr = as.character(map$chr),
-                        pos = as.numeric(map$pos), stringsAsFactors = FALSE)
+                        pos = qtl_scan_positions(as.numeric(map$pos), map$chr),
+                        stringsAsFactors = FALSE)
   colnames(geno) <- markers$marker
 
   ids <- qtl_cross_ids(x)
@@ -135,6 +163,71 @@ as_gp_data.cross <- function(x, phenotypes = NULL, x_chr = c("drop", "keep"), ch
   rownames(geno) <- NULL
   gp_data(pheno, geno, markers = markers, n_alleles = k,
           ids = as.vector(ids))
+}
+
+# Allele codes 0..k-1 (individuals x markers) of every chromosome of the cross, missing and
+# partially informative calls imputed by R/qtl (impute = "argmax") or NA, X-chromosome calls
+# recoded to the autosomal scale.
+qtl_cross_genotypes <- function(x, type, k, impute) {
+  raw <- qtl::pull.geno(x)
+  # Codes above k are partially informative calls (f2: 4 = not BB, 5 = not AA).
+  unknown <- is.na(raw) | raw < 1L | raw > k
+  if (impute == "argmax" && any(unknown)) {
+    # R/qtl breaks ties between equally likely paths at random: a fixed seed makes the
+    # conversion reproducible and leaves the caller's random numbers alone.
+    x <- with_rng_seed(1L, qtl::fill.geno(x, method = "argmax"))
+    filled <- qtl::pull.geno(x)
+    n_filled <- sum(unknown & !is.na(filled) & filled >= 1L & filled <= k)
+    message(sprintf(paste0(
+      "Imputed %s of %s genotype calls (%.1f%%, missing or partially informative) with ",
+      "qtl::fill.geno(method = \"argmax\"); impute = \"none\" keeps them missing."),
+      format(n_filled, big.mark = ","), format(length(raw), big.mark = ","),
+      100 * n_filled / length(raw)))
+    # Only unknown calls are filled: Viterbi may overrule an observed call its neighbours make
+    # unlikely, but observed calls are data.
+    raw[unknown] <- filled[unknown]
+  }
+  geno <- raw
+  storage.mode(geno) <- "integer"
+  geno[!is.na(geno) & (geno < 1L | geno > k)] <- NA_integer_
+  geno <- geno - 1L
+  is_x <- vapply(x$geno, function(g) inherits(g, "X"), logical(1))
+  if (any(is_x) && type %in% c("bc", "f2")) {
+    n_per_chr <- vapply(x$geno, function(g) ncol(g$data), integer(1))
+    cols <- which(rep(is_x, n_per_chr))
+    geno[, cols] <- qtl_x_recode(geno[, cols, drop = FALSE], type, qtl::getsex(x))
+  }
+  geno
+}
+
+# Marker positions exactly as R/qtl's genome scans report them: calc.genoprob() recomputes
+# each chromosome's map as (pos - first) + first, which can move a position by one unit in the
+# last place, and c() of scanone results compares positions exactly.
+qtl_scan_positions <- function(pos, chr) {
+  chr <- as.character(chr)
+  for (ch in unique(chr)) {
+    i <- which(chr == ch)
+    if (length(i) > 1L) pos[i] <- (pos[i] - min(pos[i])) + min(pos[i])
+  }
+  pos
+}
+
+# X-chromosome codes (R/qtl's raw codes minus 1) as numbers of B alleles. R/qtl codes a
+# backcross's X as AA/AB in females and AY/BY in males, already 0/1 B alleles. In an
+# intercross, females of direction 0 are AA/AB, of direction 1 BB/AB, males AY/BY; males
+# become the homozygote of their allele (AY = AA = 0, BY = BB = 2).
+qtl_x_recode <- function(g, type, sexpgm) {
+  if (type != "f2") return(g)
+  n <- nrow(g)
+  sex <- if (is.null(sexpgm$sex)) rep(0L, n) else sexpgm$sex
+  pgm <- if (is.null(sexpgm$pgm)) rep(0L, n) else sexpgm$pgm
+  male <- which(!is.na(sex) & sex == 1L)
+  reverse <- which(!is.na(sex) & sex == 0L & !is.na(pgm) & pgm == 1L)
+  g[male, ] <- 2L * g[male, ]
+  g[reverse, ] <- 2L - g[reverse, ]
+  unknown <- which(is.na(sex) | (sex == 0L & is.na(pgm)))
+  g[unknown, ] <- NA_integer_
+  g
 }
 
 # Individual ids from the cross's id column, if any; the attribute "column"
@@ -200,81 +293,6 @@ qtl_cross_pheno <- function(pheno, phenotypes, id_col = NULL) {
     stop("The cross has no numeric phenotype to use as a trait.", call. = FALSE)
   }
   rownames(out) <- NULL
-  out
-}
-
-#' Locus importance as an R/qtl `scanone` result
-#'
-#' Recasts the locus importance of [gp_importance()] as a genome scan in the
-#' format of R/qtl's `scanone()`, so that R/qtl's tools for genome scans apply
-#' to it: `plot()` (`qtl::plot.scanone`), `summary()` (peaks per chromosome),
-#' `qtl::lodint()` and `qtl::bayesint()` (support intervals), `qtl::max()`.
-#'
-#' The score is not a LOD score. With `scale = "none"` it is the importance
-#' itself, so `drop` in `lodint()` is in importance units; with
-#' `scale = "relative"` it is the importance divided by the largest one (the
-#' top locus scores 1), so `lodint(s, chr, drop = 0.5)` gives the interval
-#' where importance stays above half the chromosome's peak. `bayesint()` treats
-#' the score as a LOD score and is only a rough guide.
-#'
-#' @param importance A `gp_importance` object from [gp_importance()] with
-#'   `from = "genotype"`, or its `loci` data frame.
-#' @param scale `"none"` (default) or `"relative"`; see Details.
-#' @param ... Unused.
-#' @return A data frame of class `c("scanone", "data.frame")` with one row per
-#'   locus, sorted by chromosome and position, row names the marker names, and
-#'   columns
-#'   * `chr`: factor of chromosome names, levels in genome order (numbered
-#'     chromosomes by number, then the others, such as X, in order of
-#'     appearance);
-#'   * `pos`: position as stored in the data (cM for crosses);
-#'   * `importance`: the locus importance (scaled according to `scale`).
-#' @seealso [as_gp_data.cross()], [gp_importance()]
-#' @examples
-#' if (requireNamespace("qtl", quietly = TRUE)) {
-#'   data(hyper, package = "qtl")
-#'   d <- as_gp_data(hyper, chr = c(1, 4))
-#'   fit <- gpatlas(. ~ ., d, gpatlas_control(epochs_pheno = 3, epochs_geno = 3,
-#'                  geno_hidden = 16, pheno_hidden = 8, decoder_hidden = 8,
-#'                  latent_dim = 2, verbose = FALSE))
-#'   s <- as_scanone(gp_importance(fit, d, verbose = FALSE), scale = "relative")
-#'   print(summary(s))
-#'   qtl::lodint(s, chr = 4, drop = 0.5)
-#' }
-#' @export
-as_scanone <- function(importance, scale = c("none", "relative"), ...) {
-  scale <- match.arg(scale)
-  loci <- if (inherits(importance, "gp_importance")) importance$loci else importance
-  if (is.null(loci)) {
-    stop("`importance` holds no locus importance; use gp_importance(from = \"genotype\").",
-         call. = FALSE)
-  }
-  if (!is.data.frame(loci) ||
-      !all(c("marker", "chr", "pos", "importance") %in% names(loci))) {
-    stop("`importance` must be a gp_importance object or its `loci` data frame.",
-         call. = FALSE)
-  }
-  if (!nrow(loci)) stop("`importance` has no loci.", call. = FALSE)
-  unplaced <- is.na(loci$chr) | is.na(loci$pos)
-  if (any(unplaced)) {
-    stop(sprintf(
-      paste0("A genome scan needs a chromosome and position for every locus; ",
-             "marker '%s' has none (%d of %d loci unplaced)."),
-      loci$marker[which(unplaced)[1L]], sum(unplaced), nrow(loci)
-    ), call. = FALSE)
-  }
-  score <- as.numeric(loci$importance)
-  if (scale == "relative") {
-    top <- max(score, na.rm = TRUE)
-    if (is.finite(top) && top > 0) score <- score / top
-  }
-  chr_chr <- as.character(loci$chr)
-  chr <- factor(chr_chr, levels = genome_order(unique(chr_chr)))
-  out <- data.frame(chr = chr, pos = as.numeric(loci$pos), importance = score,
-                    stringsAsFactors = FALSE)
-  rownames(out) <- as.character(loci$marker)
-  out <- out[order(as.integer(out$chr), out$pos), , drop = FALSE]
-  class(out) <- c("scanone", "data.frame")
   out
 }
 

@@ -267,7 +267,7 @@ as.data.frame.gp_roc <- function(x, row.names = NULL, optional = FALSE, ...) {
 #' default).
 #'
 #' @param object A `gp_roc` object.
-#' @param ... Unused.
+#' @param ... Unused; anything given is an error.
 #' @return A ggplot object.
 #' @examples
 #' if (requireNamespace("ggplot2", quietly = TRUE)) {
@@ -277,6 +277,7 @@ as.data.frame.gp_roc <- function(x, row.names = NULL, optional = FALSE, ...) {
 #' }
 #' @exportS3Method ggplot2::autoplot
 autoplot.gp_roc <- function(object, ...) {
+  check_dots_empty(...)
   plots_need_ggplot2()
   curve <- object$curve
   mark <- data.frame(fpr = object$fpr_target, tpr = object$tpr_at_fpr)

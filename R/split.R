@@ -11,7 +11,8 @@
 #' The training set has `floor(prop * n + 0.5)` individuals (`prop * n` rounded
 #' half up), and both sets must be non-empty.
 #'
-#' @param data A [gp_data()] object.
+#' @param data A [gp_data()] object, or anything [as_gp_data()] accepts (such
+#'   as an R/qtl `cross`).
 #' @param prop Fraction of individuals used for training, strictly between 0
 #'   and 1.
 #' @param method `"random"` (default) or `"sequential"`.
@@ -19,22 +20,23 @@
 #'   split is reproducible and the global random number stream is restored
 #'   afterwards, so the caller's own random draws are not disturbed.
 #'
-#' @return A list with elements
+#' @return A list of class `gp_split` (printed as a short summary: sizes,
+#'   method, seed) with elements
 #'   * `train`: `gp_data` with the training individuals;
 #'   * `test`: `gp_data` with the test individuals;
 #'   * `train_index`: integer positions of the training individuals in `data`;
-#'   * `test_index`: integer positions of the test individuals in `data`.
+#'   * `test_index`: integer positions of the test individuals in `data`;
+#'   * `method`, `prop`, `seed`: the arguments.
 #' @export
 #' @examples
 #' d <- gp_simulate(n = 50, n_loci = 40, n_phenotypes = 3, n_causal = 2, seed = 1)
 #' s <- gp_split(d, prop = 0.8, seed = 42)
 #' c(train = nrow(s$train), test = nrow(s$test))
+#' s
 #' head(gp_split(d, 0.8, method = "sequential")$test_index)
 gp_split <- function(data, prop = 0.8, method = c("random", "sequential"),
                      seed = NULL) {
-  if (!inherits(data, "gp_data")) {
-    stop("`data` must be a gp_data object (see gp_data()).", call. = FALSE)
-  }
+  if (!inherits(data, "gp_data")) data <- as_gp_data(data)
   if (!is.numeric(prop) || length(prop) != 1L || is.na(prop) ||
       prop <= 0 || prop >= 1) {
     stop("`prop` must be a single number strictly between 0 and 1.",
@@ -58,12 +60,31 @@ gp_split <- function(data, prop = 0.8, method = c("random", "sequential"),
     sort(with_rng_seed(seed, sample.int(n, n_train)))
   }
   test_index <- setdiff(seq_len(n), train_index)
-  list(
+  structure(list(
     train = gp_subset(data, train_index),
     test = gp_subset(data, test_index),
     train_index = train_index,
-    test_index = test_index
-  )
+    test_index = test_index,
+    method = method,
+    prop = prop,
+    seed = seed
+  ), class = "gp_split")
+}
+
+#' @export
+print.gp_split <- function(x, ...) {
+  n_train <- length(x$train_index)
+  n_test <- length(x$test_index)
+  how <- if (identical(x$method, "sequential")) {
+    "sequential split (first individuals train)"
+  } else {
+    sprintf("random split, %s", if (is.null(x$seed)) "no seed" else paste("seed", x$seed))
+  }
+  cat(sprintf("<gp_split> %s of %d individuals\n", how, n_train + n_test))
+  cat(sprintf("  train: %d individuals (%.3g%%)\n", n_train, 100 * n_train / (n_train + n_test)))
+  cat(sprintf("  test:  %d individuals\n", n_test))
+  cat("  elements: $train, $test (gp_data), $train_index, $test_index\n")
+  invisible(x)
 }
 
 # Evaluates `code` after set.seed(seed), then puts the global RNG state back

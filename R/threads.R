@@ -24,3 +24,34 @@ resolve_thread_count <- function(threads, arg = "threads", zero_means_all = FALS
   }
   as.integer(threads)
 }
+
+# Threads per fit when the current `future` plan runs parallel workers on this machine
+# (multisession, multicore): the physical cores shared out among the workers, at least 1.
+# NULL for other plans: sequential ones leave the cores to the one fit, and workers on other
+# machines (cluster, batchtools) have their own cores.
+future_worker_threads <- function() {
+  if (!requireNamespace("future", quietly = TRUE)) return(NULL)
+  strategy <- future::plan()
+  if (!inherits(strategy, c("multisession", "multicore"))) return(NULL)
+  workers <- suppressWarnings(as.numeric(future::nbrOfWorkers()))
+  if (length(workers) != 1L || !is.finite(workers) || workers <= 1) return(NULL)
+  max(1L, default_threads() %/% as.integer(workers))
+}
+
+# Caps the threads of every control at what a local future worker gets, with a message when a
+# control had more.
+share_threads_among_workers <- function(controls) {
+  per_worker <- future_worker_threads()
+  if (is.null(per_worker)) return(controls)
+  over <- vapply(controls, function(ctl) ctl$threads > per_worker, logical(1))
+  if (any(over)) {
+    message(sprintf(paste0("%d future workers on %d cores: each fit uses at most %d thread%s ",
+                           "(control$threads = %d)."),
+                    as.integer(future::nbrOfWorkers()), default_threads(), per_worker,
+                    if (per_worker == 1L) "" else "s", max(vapply(controls, `[[`, 1, "threads"))))
+  }
+  lapply(controls, function(ctl) {
+    ctl$threads <- min(ctl$threads, per_worker)
+    ctl
+  })
+}

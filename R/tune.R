@@ -11,9 +11,13 @@
 #' `future.seed`, so results do not depend on the plan, and the session's
 #' random number state is left as it was.
 #'
-#' Each fit uses `control$threads` threads: with `plan(multisession, workers =
-#' w)` on a machine with `c` cores, set `threads = c %/% w` in `control` so the
-#' workers do not compete for cores.
+#' Each fit uses `control$threads` threads, except under a plan whose workers
+#' run on this machine (`multisession`, `multicore`) with `w > 1` workers:
+#' there each fit uses at most `max(1, c %/% w)` threads, `c` being the
+#' machine's physical cores, so that the workers do not compete for cores (a
+#' message says so when this lowers `threads`). Workers on other machines
+#' (`cluster`, `future.batchtools`) use `control$threads`; set it to the
+#' cores a worker has there.
 #'
 #' The score of one fit is the median over traits of the held-out statistic
 #' (`"r2"`: coefficient of determination, `"pearson_r"`, or `"mse"` on the
@@ -34,8 +38,8 @@
 #' @return An object of class `gp_tune`, a list with
 #' * `results`: one row per setting and fold: the grid's columns, `setting`
 #'   (row of the grid), `fold`, `n_train`, `n_test`, `r2`, `pearson_r`, `mse`
-#'   (medians over traits on the held-out fold) and `seconds` (wall time of the
-#'   fit);
+#'   (medians over traits on the held-out fold), `seconds` (wall time of the
+#'   fit) and `threads_used` (threads the fit used);
 #' * `summary`: one row per setting: the grid's columns, `setting`, `mean`
 #'   and `sd` of the metric over folds, `seconds` (total), `rank`;
 #' * `best`: the best row of `summary`;
@@ -72,6 +76,7 @@ gp_tune <- function(formula, data, grid, folds = 5L, control = gpatlas_control()
   fold_labels <- unique(fold_id)
   # Checks every setting before any fit runs, so a typo fails at once.
   controls <- lapply(seq_len(nrow(grid)), function(i) tune_control(control, grid[i, , drop = FALSE]))
+  controls <- share_threads_among_workers(controls)
 
   tasks <- expand.grid(setting = seq_len(nrow(grid)), fold = seq_along(fold_labels))
   run <- function(t) {
@@ -90,7 +95,8 @@ gp_tune <- function(formula, data, grid, folds = 5L, control = gpatlas_control()
                       n_train = sum(!test), n_test = sum(test),
                       r2 = stats::median(pp$r2, na.rm = TRUE),
                       pearson_r = stats::median(pp$pearson_r, na.rm = TRUE),
-                      mse = stats::median(mse_std, na.rm = TRUE), seconds = secs)
+                      mse = stats::median(mse_std, na.rm = TRUE), seconds = secs,
+                      threads_used = ctl$threads)
     if (verbose) {
       message(sprintf("setting %d, fold %s: %s %.3f (%.0f s)", out$setting, format(out$fold),
                       metric, out[[metric]], secs))

@@ -104,7 +104,7 @@ test_that("predictions have the right shape and beat the training mean", {
   mse_model <- colMeans((obs - p)^2)
   mse_mean <- colMeans(sweep(obs, 2, colMeans(parts$train$pheno[, colnames(p)]))^2)
   expect_true(all(mse_model < 0.5 * mse_mean))
-  expect_error(predict(b, parts$test$pheno), "gp_data")
+  expect_error(predict(b, parts$test$pheno), "whole numbers")
 })
 
 test_that("permutation threshold is seeded and leaves the RNG stream alone", {
@@ -172,7 +172,13 @@ test_that("gp_compare tabulates R^2 and a paired Wilcoxon test", {
 
 test_that("invalid input is refused with clear errors", {
   d <- one_qtl_data()
-  expect_error(gp_qtl_baseline(d$pheno), "gp_data")
+  expect_error(gp_qtl_baseline(d$pheno), "whole numbers")
+  expect_error(gp_qtl_baseline(d, addcovar = 1), "unused argument `addcovar`")
+  expect_error(gp_qtl_baseline(d, method = "scanone", nfolds = 3), "unused argument `nfolds`")
+  expect_error(gp_qtl_baseline(as_gp_data(d$geno)), "no phenotypes")
+  b0 <- gp_qtl_baseline(d, traits = "big")
+  expect_error(predict(b0, d, type = "link"), "unused argument `type`")
+  expect_equal(predict(b0, d$geno), predict(b0, d))
   expect_error(gp_qtl_baseline(d, traits = c("big", "nope")), "Unknown trait.*nope")
   expect_error(gp_qtl_baseline(d, method = "magic"))
   expect_error(gp_qtl_baseline(d, max_qtl = 0), "max_qtl")
@@ -192,4 +198,23 @@ test_that("a trait with no QTL above the threshold predicts its training mean", 
   b <- gp_qtl_baseline(d, threshold = 50)
   expect_equal(nrow(b$qtl[b$qtl$trait == "noise", , drop = FALSE]), 0L)
   expect_equal(unname(predict(b, d)[, 1]), rep(mean(pheno), 60), tolerance = 1e-12)
+})
+
+test_that("misspelt glmnet arguments are errors", {
+  skip_if_not_installed("glmnet")
+  d <- one_qtl_data(n = 60)
+  expect_error(gp_qtl_baseline(d, method = "lasso", nfold = 3, seed = 1),
+               "unused argument `nfold`")
+  b <- gp_qtl_baseline(d, method = "lasso", nfolds = 3, seed = 1)
+  expect_s3_class(b, "gp_qtl_baseline")
+})
+
+test_that("gp_qtl_baseline takes an R/qtl cross", {
+  skip_if_not_installed("qtl")
+  data(hyper, package = "qtl", envir = environment())
+  b <- suppressMessages(gp_qtl_baseline(hyper, max_qtl = 3))
+  d <- suppressMessages(as_gp_data(hyper))
+  expect_identical(b$markers, colnames(d$geno))
+  expect_identical(b$n_train, length(d$ids))
+  expect_true("D4Mit164" %in% b$qtl$marker || any(b$qtl$chr == "4"))
 })

@@ -148,7 +148,11 @@ test_that("numeric and data-frame genotype tables convert", {
   expect_identical(unname(d2$geno[, "m2"]), c(1L, 1L, 0L))
   letters_df <- data.frame(m1 = c("A", "H"), m2 = c("H", "H"))
   expect_identical(unname(as_gp_data(letters_df, c(1, 2))$geno[, "m2"]), c(1L, 1L))
-  expect_error(as_gp_data(dosage), "`phenotypes` is required")
+  # Without phenotypes: genotype-only data, for prediction.
+  g_only <- as_gp_data(dosage)
+  expect_identical(dim(g_only$pheno), c(3L, 0L))
+  expect_identical(g_only$ids, c("s1", "s2", "s3"))
+  expect_identical(unname(g_only$geno), unname(as_gp_data(dosage, c(1, 2, 3))$geno))
 })
 
 test_that("as_gp_data passes gp_data through and rejects other objects", {

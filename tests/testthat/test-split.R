@@ -11,7 +11,7 @@ split_data <- function(n = 10) {
 test_that("sequential split takes the first individuals in file order", {
   d <- split_data(10)
   s <- gp_split(d, 0.8, method = "sequential")
-  expect_named(s, c("train", "test", "train_index", "test_index"))
+  expect_named(s, c("train", "test", "train_index", "test_index", "method", "prop", "seed"))
   expect_identical(s$train_index, 1:8)
   expect_identical(s$test_index, 9:10)
   expect_s3_class(s$train, "gp_data")
@@ -65,7 +65,7 @@ test_that("an unseeded split follows the global stream", {
 
 test_that("gp_split checks its arguments", {
   d <- split_data(10)
-  expect_error(gp_split(list(), 0.8), "gp_data object")
+  expect_error(gp_split(list(), 0.8), "Cannot convert an object of class 'list'")
   expect_error(gp_split(d, 1), "strictly between 0 and 1")
   expect_error(gp_split(d, 0), "strictly between 0 and 1")
   expect_error(gp_split(d, c(0.5, 0.6)), "single number")
@@ -73,4 +73,28 @@ test_that("gp_split checks its arguments", {
   expect_error(gp_split(d, 0.8, seed = "a"), "`seed` must be")
   expect_error(gp_split(split_data(3), 0.1), "empty training or test set")
   expect_error(gp_split(split_data(3), 0.9), "empty training or test set")
+})
+
+test_that("a split prints a compact summary, not its indices", {
+  s <- gp_split(split_data(200), 0.75, seed = 9)
+  expect_s3_class(s, "gp_split")
+  out <- capture.output(print(s))
+  expect_lte(length(out), 6L)
+  expect_match(out[1], "random split, seed 9 of 200 individuals")
+  expect_true(any(grepl("train: 150 individuals", out)))
+  expect_true(any(grepl("test:  50 individuals", out)))
+  expect_match(capture.output(print(gp_split(split_data(10), 0.5, "sequential")))[1],
+               "sequential")
+  expect_match(capture.output(print(gp_split(split_data(10), 0.5)))[1], "no seed")
+  expect_identical(s$method, "random")
+  expect_identical(s$seed, 9)
+})
+
+test_that("gp_split takes what as_gp_data() takes, such as an R/qtl cross", {
+  skip_if_not_installed("qtl")
+  data(hyper, package = "qtl", envir = environment())
+  s <- suppressMessages(gp_split(hyper, 0.5, seed = 1))
+  d <- suppressMessages(as_gp_data(hyper))
+  expect_identical(length(s$train_index) + length(s$test_index), length(d$ids))
+  expect_identical(s$train$geno, d$geno[s$train_index, , drop = FALSE])
 })

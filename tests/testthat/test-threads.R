@@ -42,3 +42,26 @@ test_that("loading the package sets passive OpenMP waiting unless the user chose
   expect_identical(policy(base), "PASSIVE")
   expect_identical(policy(c(base, OMP_WAIT_POLICY = "ACTIVE")), "ACTIVE")
 })
+
+test_that("local future workers share the cores; other plans leave threads alone", {
+  skip_if_not_installed("future")
+  old <- future::plan()
+  on.exit(future::plan(old), add = TRUE)
+  future::plan(future::sequential)
+  expect_null(future_worker_threads())
+  ctls <- list(quick_control(1, threads = 1))
+  expect_identical(share_threads_among_workers(ctls), ctls)
+  future::plan(future::multicore, workers = 2)
+  skip_if(future::nbrOfWorkers() < 2, "multicore futures are not supported here")
+  per <- max(1L, default_threads() %/% 2L)
+  expect_identical(future_worker_threads(), per)
+  many <- ctls
+  many[[1]]$threads <- 64L
+  if (per < 64L) {
+    expect_message(capped <- share_threads_among_workers(many), "2 future workers")
+  } else {
+    capped <- share_threads_among_workers(many)
+  }
+  expect_identical(capped[[1]]$threads, min(64L, per))
+  expect_identical(share_threads_among_workers(ctls)[[1]]$threads, 1L)
+})
