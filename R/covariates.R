@@ -187,8 +187,9 @@ covar_design <- function(covar, xlev) {
     if (!ncol(covar)) stop("No covariate varies between individuals.", call. = FALSE)
     xlev <- lapply(covar[vapply(covar, is.factor, logical(1))], function(v) levels(droplevels(v)))
     if (!length(xlev)) xlev <- NULL
+  } else {
+    covar <- covar[!vapply(covar, is.factor, logical(1)) | names(covar) %in% names(xlev)]
   }
-  else covar <- covar[!vapply(covar, is.factor, logical(1)) | names(covar) %in% names(xlev)]
   for (nm in names(xlev)) {
     if (nm %in% names(covar)) covar[[nm]] <- factor(as.character(covar[[nm]]), levels = xlev[[nm]])
   }
