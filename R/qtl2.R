@@ -3,14 +3,6 @@
 # Two-parent cross types whose hard calls follow qtl2's codes 1 = AA, 2 = AB, 3 = BB.
 qtl2_two_parent <- c("bc", "f2", "riself", "risib", "dh")
 
-need_qtl2 <- function() {
-  if (!requireNamespace("qtl2", quietly = TRUE)) {
-    stop("Package 'qtl2' is needed for this function; install it with ",
-         "install.packages(\"qtl2\").", call. = FALSE)
-  }
-  invisible(TRUE)
-}
-
 #' Convert an R/qtl2 cross to `gp_data`
 #'
 #' Turns a `cross2` object of the R/qtl2 package (from `qtl2::read_cross2()`),
@@ -39,9 +31,9 @@ need_qtl2 <- function() {
 #' **Probabilities enter as their most probable state** in this version: for
 #' each individual and marker the state of highest probability is called when
 #' that probability is at least `minprob`, else the call is `NA` (missing).
-#' This is `qtl2::maxmarg(probs, minprob = minprob)` except that ties go to the
-#' first state rather than a random one. The default `minprob` is lower than
-#' `maxmarg()`'s 0.95 because a missing call removes the locus for that
+#' This is `qtl2::maxmarg(probs, minprob = minprob)` except that ties go to
+#' the first state rather than a random one. The default `minprob` is lower
+#' than `maxmarg()`'s 0.95 because a missing call removes the locus for that
 #' individual, while a call with probability 0.5 to 0.95 still points to the
 #' likeliest state.
 #'
@@ -102,7 +94,6 @@ need_qtl2 <- function() {
 as_gp_data.cross2 <- function(x, probs = NULL, coding = c("genotype", "dosage"),
                               minprob = 0.5, phenotypes = NULL, map = NULL, chr = NULL,
                               x_chr = c("keep", "drop"), ...) {
-  need_qtl2()
   coding <- match.arg(coding)
   x_chr <- match.arg(x_chr)
   check_cross2(x)
@@ -292,15 +283,19 @@ qtl2_collapse_states <- function(p, group) {
   out
 }
 
-# Index of the most probable state (first on ties); NA where its probability is below minprob.
+# Index of the most probable state (the first on ties); NA where its probability is below
+# minprob. The array is viewed as individuals x (states x markers), so each state's slice is a
+# set of whole columns.
 qtl2_most_probable <- function(p, minprob) {
   d <- dim(p)
-  best <- p[, 1L, , drop = TRUE]
-  dim(best) <- d[c(1L, 3L)]
+  mat <- p
+  dim(mat) <- c(d[1L], d[2L] * d[3L])
+  first <- seq.int(1L, d[2L] * d[3L], by = d[2L])
+  best <- mat[, first, drop = FALSE]
   idx <- matrix(1L, d[1L], d[3L])
   for (j in seq_len(d[2L])[-1L]) {
-    pj <- p[, j, , drop = TRUE]
-    up <- pj > best
+    pj <- mat[, first + (j - 1L), drop = FALSE]
+    up <- which(pj > best)
     best[up] <- pj[up]
     idx[up] <- j
   }

@@ -1,6 +1,6 @@
 # Conversion speed of as_gp_data() for a multi-parent probability set (issue target: < 10 s).
 #
-# Usage: R_LIBS=<library with gpatlas and qtl2> Rscript bench/qtl2_convert.R [n_ind] [n_mar] [n_chr]
+# Usage: R_LIBS=<library with gpatlas> Rscript bench/qtl2_convert.R [n_ind] [n_mar] [n_chr]
 # Defaults: 500 individuals x 10,000 markers (20 chromosomes of 500) x 8 founders. Simulates
 # allele probabilities shaped like qtl2::genoprob_to_alleleprob() output for inbred lines (each
 # individual carries one founder per block of 25 markers with probability 0.6-1, the rest spread
@@ -12,7 +12,6 @@ args <- commandArgs(trailingOnly = TRUE)
 n_ind <- if (length(args) >= 1) as.integer(args[1]) else 500L
 n_mar <- if (length(args) >= 2) as.integer(args[2]) else 10000L
 n_chr <- if (length(args) >= 3) as.integer(args[3]) else 20L
-stopifnot(requireNamespace("qtl2", quietly = TRUE))
 set.seed(1)
 founders <- LETTERS[1:8]
 per_chr <- n_mar %/% n_chr
@@ -45,12 +44,12 @@ cross <- structure(list(
   is_x_chr = stats::setNames(rep(FALSE, n_chr), chrs), alleles = founders
 ), class = c("cross2", "list"))
 
-time_it <- function(expr) {
-  t <- vapply(1:3, function(i) system.time(expr)[["elapsed"]], numeric(1))
+time_it <- function(f) {
+  t <- vapply(1:3, function(i) system.time(f())[["elapsed"]], numeric(1))
   stats::median(t)
 }
 d <- as_gp_data(cross, probs = probs)
-t_allele <- time_it(as_gp_data(cross, probs = probs))
+t_allele <- time_it(function() as_gp_data(cross, probs = probs))
 cat(sprintf("allele probabilities: %d individuals x %d markers x %d founders: %.2f s (median of 3); call rate %.3f\n",
             n_ind, ncol(d$geno), length(founders), t_allele, mean(!is.na(d$geno))))
 
@@ -62,7 +61,7 @@ cross36 <- cross
 cross36$gmap <- list(`1` = stats::setNames(seq(0, 100, length.out = n_do), dimnames(pr36[[1]])[[3]]))
 cross36$geno <- cross$geno[1]
 cross36$is_x_chr <- cross$is_x_chr[1]
-t_geno <- time_it(as_gp_data(cross36, probs = pr36))
+t_geno <- time_it(function() as_gp_data(cross36, probs = pr36))
 cat(sprintf("genotype probabilities: %d individuals x %d markers x 36 genotypes: %.2f s (median of 3)\n",
             n_ind, n_do, t_geno))
 cat(sprintf("load %s", readLines("/proc/loadavg")), "\n")
