@@ -151,19 +151,15 @@ covar_table <- function(data, addcovar) {
     stop("`addcovar` must be a numeric matrix or a data frame with at least one column.",
          call. = FALSE)
   }
-  rn <- rownames(addcovar)
-  has_ids <- !is.null(rn) && !identical(rn, as.character(seq_len(nrow(addcovar))))
-  if (has_ids) {
-    idx <- match(data$ids, rn)
-    if (anyNA(idx)) {
-      stop(sprintf("Individual '%s' has no row in the covariates (rows are matched by id).",
+  # Ids first (qtl2's ids are often "1", "2", ..., like default row names); order otherwise.
+  idx <- match(data$ids, rownames(addcovar))
+  if (anyNA(idx)) {
+    if (nrow(addcovar) != length(data$ids)) {
+      stop(sprintf(paste0("Individual '%s' has no row in the covariates (rows are matched by ",
+                          "id, or taken in order when there are as many rows as individuals)."),
                    data$ids[is.na(idx)][1L]), call. = FALSE)
     }
-  } else if (nrow(addcovar) == length(data$ids)) {
     idx <- seq_along(data$ids)
-  } else {
-    stop(sprintf("The covariates have %d rows without ids for %d individuals.",
-                 nrow(addcovar), length(data$ids)), call. = FALSE)
   }
   out <- addcovar[idx, , drop = FALSE]
   rownames(out) <- data$ids

@@ -155,7 +155,9 @@ qtl2_chromosomes <- function(x, probs, chr, x_chr) {
   avail
 }
 
-# Hard calls of a two-parent cross as integer codes with state labels.
+# Hard calls of a two-parent cross as integer codes with state labels. qtl2 codes genotypes
+# 1, 2, 3 as AA, AB, BB in bc and f2 (4, 5: partially informative F2 calls), 1, 2 as AA, BB in
+# homozygous lines, and a hemizygous male's X as 1 (AY) or 3 (BY); 0 is missing.
 qtl2_hard_calls <- function(x, chrs, coding) {
   if (!x$crosstype %in% qtl2_two_parent) {
     stop(sprintf(paste0("Hard calls of cross type '%s' are not supported (only %s); ",
@@ -164,30 +166,35 @@ qtl2_hard_calls <- function(x, chrs, coding) {
   }
   al <- qtl2_allele_letters(x)
   auto <- switch(x$crosstype, bc = c("AA", "AB"), f2 = c("AA", "AB", "BB"), c("AA", "BB"))
-  x_states <- if (x$crosstype %in% c("bc", "f2")) c("AY", "BY") else character(0)
+  has_x <- x$crosstype %in% c("bc", "f2") && any(x$is_x_chr[chrs] %in% TRUE)
+  x_states <- if (has_x) c("AY", "BY") else character(0)
   generic <- c(auto, x_states)
   dose <- c(AA = 0L, AB = 1L, BB = 2L, AY = 0L, BY = 2L)
   female <- qtl2_is_female(x)
   pieces <- lapply(chrs, function(ch) {
     g <- x$geno[[ch]]
-    lab <- matrix(NA_character_, nrow(g), ncol(g), dimnames = dimnames(g))
-    lab[g == 1L] <- "AA"
-    lab[g == 2L] <- "AB"
-    lab[g == 3L] <- "BB"
+    lab <- matrix(qtl2_code_lookup(auto, g), nrow(g), ncol(g), dimnames = dimnames(g))
     if (isTRUE(x$is_x_chr[[ch]]) && length(x_states)) {
       male <- !female[rownames(g)] %in% TRUE
-      lab[male, ] <- c(AA = "AY", BB = "BY")[lab[male, , drop = FALSE]]
+      lab[male, ] <- qtl2_code_lookup(c("AY", NA, "BY"), g[male, , drop = FALSE])
     }
     code <- if (coding == "dosage") dose[lab] else match(lab, generic) - 1L
     matrix(as.integer(code), nrow(g), ncol(g), dimnames = dimnames(g))
   })
   labels <- qtl2_label_genotypes(generic, al)
   states <- if (coding == "dosage") as.character(0:2) else labels
-  if (coding == "dosage" && x$crosstype == "bc" && !any(x$is_x_chr[chrs] %in% TRUE)) {
+  if (coding == "dosage" && x$crosstype == "bc" && !has_x) {
     states <- c("0", "1")
   }
   list(geno = do.call(cbind, pieces), states = states, source = "hard calls",
        chr = rep(chrs, vapply(pieces, ncol, integer(1))))
+}
+
+# Labels of qtl2 genotype codes 1..length(table); 0 (missing) and other codes give NA.
+qtl2_code_lookup <- function(table, g) {
+  g <- as.vector(g)
+  g[g < 1L | g > length(table)] <- NA_integer_
+  table[g]
 }
 
 # Generic genotype labels (letters A, B, Y) written with the cross's allele names.
@@ -203,12 +210,13 @@ qtl2_allele_letters <- function(x) {
   al
 }
 
-# Named logical (ids) of females; all FALSE when the cross records no sex.
+# Named logical (ids) of females; when the cross records no sex everybody is coded as a female
+# (autosomal states), the coding qtl2 itself assumes then.
 qtl2_is_female <- function(x) {
   f <- x$is_female
   if (is.null(f)) {
     ids <- rownames(x$geno[[1L]])
-    f <- stats::setNames(rep(FALSE, length(ids)), ids)
+    f <- stats::setNames(rep(TRUE, length(ids)), ids)
   }
   f
 }

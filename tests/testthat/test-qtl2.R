@@ -37,7 +37,7 @@ tiny_bc_cross <- function() {
                            pheno_file = "pheno.csv", covar_file = "covar.csv",
                            geno_codes = list(A = 1L, H = 2L, B = 3L), alleles = c("A", "B"),
                            sex_covar = "sex", sex_codes = list(female = "female", male = "male"),
-                           xchr = "X", na.strings = "-", quiet = TRUE)
+                           xchr = "X", na.strings = "-")
   qtl2::read_cross2(file.path(dir, "bc.yaml"), quiet = TRUE)
 }
 
@@ -48,7 +48,7 @@ test_that("an F2 (iron) converts hard calls with map, ids, traits, covariates an
   expect_s3_class(d, "gp_data")
   expect_identical(d$states, c("SS", "SB", "BB", "SY", "BY"))
   expect_identical(d$n_alleles, 5L)
-  expect_identical(ncol(d$geno), sum(qtl2::n_mar(iron)))
+  expect_equal(ncol(d$geno), sum(qtl2::n_mar(iron)))
   expect_identical(d$markers$marker, unname(unlist(lapply(iron$gmap, names))))
   expect_equal(d$markers$pos, unname(unlist(iron$gmap)))
   expect_identical(d$ids, rownames(iron$pheno)[rownames(iron$pheno) %in% d$ids])
@@ -92,7 +92,7 @@ test_that("RIL (grav2) hard calls are two states", {
   expect_identical(d$n_alleles, 2L)
   expect_length(d$states, 2L)
   raw <- do.call(cbind, grav2$geno[c("1", "5")])[d$ids, ]
-  expect_equal(unname(d$geno[!is.na(d$geno)]), unname(raw[raw > 0]) %/% 2L)
+  expect_equal(unname(d$geno[!is.na(d$geno)]), unname(raw[raw > 0]) - 1L)
   expect_identical(ncol(d$pheno), ncol(grav2$pheno))
 })
 
@@ -108,8 +108,9 @@ test_that("a backcross with X: males hemizygous, probabilities match maxmarg", {
   pr <- qtl2::calc_genoprob(bc, error_prob = 0.01)
   dp <- as_gp_data(bc, probs = pr, minprob = 0.6)
   expect_identical(dp$qtl2$source, "genotype probabilities")
+  calls <- qtl2::maxmarg(pr, minprob = 0.6)
   for (ch in c("1", "X")) {
-    mm <- qtl2::maxmarg(pr, minprob = 0.6, chr = ch)
+    mm <- calls[[ch]]
     lab <- dimnames(pr[[ch]])[[2L]][mm]
     expect_identical(dp$states[dp$geno[, colnames(mm)] + 1L], lab)
   }
@@ -179,7 +180,7 @@ test_that("covariates are regressed out on training individuals and added back",
   adj_m <- gp_covar_adjust(d, x[rev(seq_len(nrow(x))), , drop = FALSE], train = 1:200)
   expect_equal(adj_m$pheno, adj$pheno)
   expect_error(gp_covar_adjust(d, "nope"), "Unknown covariate")
-  expect_error(gp_covar_adjust(d, data.frame(a = 1:3)), "3 rows")
+  expect_error(gp_covar_adjust(d, data.frame(a = 1:3)), "no row in the covariates")
 })
 
 test_that("missing covariates give missing adjusted phenotypes", {
