@@ -5,17 +5,22 @@ JOBS ?= 2
 DEB_PACKAGES = r-base-dev r-cran-rcpp r-cran-rcppeigen r-cran-testthat r-cran-roxygen2 \
 	r-cran-qtl r-cran-ggplot2 r-cran-glmnet r-cran-knitr r-cran-rmarkdown \
 	r-cran-future r-cran-future.apply \
+	r-cran-data.table r-cran-yaml r-cran-jsonlite r-cran-rsqlite \
 	libtorch-dev libopenblas0-pthread catch2 cmake g++ make
 # CRAN packages that Debian does not ship, used only by benchmarks in bench/ (`make bench-deps`):
 # bigstatsr brings newer ggplot2-family packages from CRAN over Debian's, so the package's own
 # build and tests do not install it.
 CRAN_PACKAGES = bigstatsr
+# CRAN packages that Debian does not ship, used by the package's tests and vignettes (Suggests);
+# their dependencies come from Debian above (qtl2: Rcpp, RcppEigen, data.table, yaml, jsonlite, RSQLite).
+CRAN_SUGGESTS = qtl2
 CRAN_REPO ?= https://cloud.r-project.org
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps bench-deps docs install demo test test-r test-cpp sanitize check bench clean
 
-# Installs only the Debian packages that are missing.
+# Installs only the Debian packages that are missing, then the CRAN packages of CRAN_SUGGESTS
+# that are missing (no network access when everything is present).
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -24,12 +29,10 @@ deps:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "all Debian packages present"; fi
+	@env MAKEFLAGS=-j$(JOBS) $(RSCRIPT) tools/install-cran.R $(CRAN_REPO) $(CRAN_SUGGESTS)
 
 bench-deps: deps
-	@$(RSCRIPT) -e 'p <- strsplit("$(CRAN_PACKAGES)", " +")[[1]]; \
-	  miss <- p[!vapply(p, requireNamespace, logical(1), quietly = TRUE)]; \
-	  if (length(miss)) { message("installing from CRAN: ", paste(miss, collapse = " ")); \
-	    install.packages(miss, repos = "$(CRAN_REPO)") } else message("all CRAN packages present")'
+	@env MAKEFLAGS=-j$(JOBS) $(RSCRIPT) tools/install-cran.R $(CRAN_REPO) $(CRAN_PACKAGES)
 
 docs:
 	$(RSCRIPT) -e 'roxygen2::roxygenise(roclets = c("rd", "namespace"), load_code = "source")'

@@ -1,0 +1,196 @@
+# Additive covariates: phenotypes adjusted before a fit, covariate effects added back after.
+
+#' Adjust phenotypes for additive covariates
+#'
+#' Regresses every trait on additive covariates (sex, batch, generation, ...)
+#' by least squares on the training individuals and returns the data with
+#' adjusted phenotypes: the observed value minus the covariate effect, where
+#' the effect is measured from the training individuals' mean covariate values,
+#' so adjusted traits keep their training mean. Fit [gpatlas()] to the result;
+#' to predict a trait on its original scale, add [gp_covar_effect()] to
+#' `predict()`. Covariates never enter the genotype input, so they stay out of
+#' [gp_importance()].
+#'
+#' This is the two-step version of a joint model: covariate effects are
+#' estimated first without genotypes, as in the null model of
+#' `qtl2::scan1(addcovar = )`. Individuals with a missing covariate get missing
+#' (adjusted) phenotypes, with a message; they are dropped from the regression
+#' as `scan1()` drops them.
+#'
+#' @param data A [gp_data()] object.
+#' @param addcovar Covariates: `NULL` uses the table `data$covar` kept by
+#'   [as_gp_data.cross2()]; a character vector names columns of it; or give a
+#'   numeric matrix as in `qtl2::scan1(addcovar = )` or a data frame (numeric,
+#'   logical, character or factor columns; factors become indicator columns with
+#'   the first level as reference). Rows are matched to individuals by row names
+#'   (the ids), or taken in order when there are none.
+#' @param train Individuals whose phenotypes estimate the covariate effects
+#'   (indices, a logical vector or ids); `NULL` uses all. Pass the training set
+#'   when a test set is held out, so that test phenotypes are not used.
+#' @return `data` with adjusted phenotypes and an element `covar_adjustment`
+#'   of class `gp_covar`: a list with `coef` (covariate columns x traits
+#'   matrix of effects), `center` (training means of the covariate columns),
+#'   `columns` (covariate column names), `xlev` (factor levels of data frame
+#'   covariates, or `NULL`) and `covar` (the covariate table, rows named by id).
+#' @examples
+#' sim <- gp_simulate(n = 40, n_loci = 10, n_phenotypes = 2, n_causal = 1, seed = 1)
+#' sex <- data.frame(sex = rep(c("f", "m"), 20), row.names = sim$ids)
+#' sim$pheno[sex$sex == "m", 1] <- sim$pheno[sex$sex == "m", 1] + 5
+#' adj <- gp_covar_adjust(sim, sex)
+#' adj$covar_adjustment$coef
+#' tapply(adj$pheno[, 1], sex$sex, mean)
+#' @export
+gp_covar_adjust <- function(data, addcovar = NULL, train = NULL) {
+  if (!inherits(data, "gp_data")) stop("`data` must be a gp_data object.", call. = FALSE)
+  covar <- covar_table(data, addcovar)
+  design <- covar_design(covar, NULL)
+  x <- design$x
+  train_idx <- if (is.null(train)) seq_along(data$ids) else match(gp_subset(data, train)$ids,
+                                                                  data$ids)
+  complete <- stats::complete.cases(x)
+  if (!all(complete)) {
+    message(sprintf("%d individual%s with missing covariates get missing adjusted phenotypes.",
+                    sum(!complete), if (sum(!complete) == 1L) "" else "s"))
+  }
+  fit_rows <- intersect(train_idx, which(complete))
+  center <- colMeans(x[fit_rows, , drop = FALSE])
+  xc <- sweep(x, 2L, center, "-")
+  pheno <- data$pheno
+  coef <- matrix(NA_real_, ncol(x), ncol(pheno), dimnames = list(colnames(x), colnames(pheno)))
+  for (t in seq_len(ncol(pheno))) {
+    rows <- fit_rows[!is.na(pheno[fit_rows, t])]
+    if (length(rows) <= ncol(x) + 1L) {
+      stop(sprintf("Trait '%s' has too few observed training values (%d) for %d covariates.",
+                   colnames(pheno)[t], length(rows), ncol(x)), call. = FALSE)
+    }
+    ls <- stats::lm.fit(cbind(1, xc[rows, , drop = FALSE]), pheno[rows, t])
+    b <- ls$coefficients[-1L]
+    b[is.na(b)] <- 0  # aliased columns (e.g. a constant covariate) have no effect
+    coef[, t] <- b
+  }
+  data$pheno <- pheno - xc %*% coef
+  data$pheno[!complete, ] <- NA_real_
+  dimnames(data$pheno) <- dimnames(pheno)
+  data$covar_adjustment <- structure(list(coef = coef, center = center, columns = colnames(x),
+                                          xlev = design$xlev, covar = covar), class = "gp_covar")
+  data
+}
+
+#' Covariate effects to add back to predictions
+#'
+#' The covariate part of each trait for the individuals of `newdata`, to add
+#' to `predict(fit, newdata)` for a model fitted to phenotypes adjusted by
+#' [gp_covar_adjust()].
+#'
+#' @param adjustment The `covar_adjustment` element of the result of
+#'   [gp_covar_adjust()] (or that result itself).
+#' @param newdata A [gp_data()] object with the individuals to predict.
+#' @param addcovar Covariates of `newdata` in the form given to
+#'   [gp_covar_adjust()]; `NULL` looks the individuals up by id in the table
+#'   used for the adjustment, then in `newdata$covar`.
+#' @return A numeric matrix, individuals of `newdata` x traits, of covariate
+#'   effects (`NA` where a covariate is missing).
+#' @examples
+#' sim <- gp_simulate(n = 40, n_loci = 10, n_phenotypes = 2, n_causal = 1, seed = 1)
+#' sex <- data.frame(sex = rep(c("f", "m"), 20), row.names = sim$ids)
+#' adj <- gp_covar_adjust(sim, sex, train = 1:30)
+#' test <- sim[31:40, ]
+#' head(gp_covar_effect(adj, test))
+#' @export
+gp_covar_effect <- function(adjustment, newdata, addcovar = NULL) {
+  if (inherits(adjustment, "gp_data")) adjustment <- adjustment$covar_adjustment
+  if (!inherits(adjustment, "gp_covar")) {
+    stop("`adjustment` must come from gp_covar_adjust().", call. = FALSE)
+  }
+  if (!inherits(newdata, "gp_data")) stop("`newdata` must be a gp_data object.", call. = FALSE)
+  if (is.null(addcovar)) {
+    known <- newdata$ids %in% rownames(adjustment$covar)
+    addcovar <- if (all(known)) adjustment$covar else newdata$covar
+    if (is.null(addcovar)) {
+      stop("Covariates of `newdata` are unknown; give them in `addcovar`.", call. = FALSE)
+    }
+  }
+  covar <- covar_table(newdata, addcovar)
+  x <- covar_design(covar, adjustment$xlev)$x
+  missing_cols <- setdiff(adjustment$columns, colnames(x))
+  if (length(missing_cols)) {
+    stop(sprintf("Covariate column '%s' of the adjustment is missing from `addcovar`.",
+                 missing_cols[1L]), call. = FALSE)
+  }
+  x <- x[, adjustment$columns, drop = FALSE]
+  out <- sweep(x, 2L, adjustment$center, "-") %*% adjustment$coef
+  dimnames(out) <- list(newdata$ids, colnames(adjustment$coef))
+  out
+}
+
+# The covariate table of `data`'s individuals, rows in their order and named by id.
+covar_table <- function(data, addcovar) {
+  if (is.null(addcovar) || is.character(addcovar) && is.null(dim(addcovar))) {
+    if (is.null(data$covar)) {
+      stop("`data` carries no covariate table; give the covariates in `addcovar`.",
+           call. = FALSE)
+    }
+    if (!is.null(addcovar)) {
+      unknown <- setdiff(addcovar, names(data$covar))
+      if (length(unknown)) {
+        stop(sprintf("Unknown covariate '%s' (the table has %s).", unknown[1L],
+                     paste(names(data$covar), collapse = ", ")), call. = FALSE)
+      }
+      return(covar_table(data, data$covar[, addcovar, drop = FALSE]))
+    }
+    addcovar <- data$covar
+  }
+  if (is.matrix(addcovar)) {
+    if (!is.numeric(addcovar) && !is.logical(addcovar)) {
+      stop("A covariate matrix must be numeric, as in qtl2::scan1(addcovar = ).", call. = FALSE)
+    }
+    if (is.null(colnames(addcovar))) colnames(addcovar) <- paste0("covar", seq_len(ncol(addcovar)))
+    addcovar <- as.data.frame(addcovar, stringsAsFactors = FALSE)
+  }
+  if (!is.data.frame(addcovar) || !ncol(addcovar)) {
+    stop("`addcovar` must be a numeric matrix or a data frame with at least one column.",
+         call. = FALSE)
+  }
+  # Ids first (qtl2's ids are often "1", "2", ..., like default row names); order otherwise.
+  idx <- match(data$ids, rownames(addcovar))
+  if (anyNA(idx)) {
+    if (nrow(addcovar) != length(data$ids)) {
+      stop(sprintf(paste0("Individual '%s' has no row in the covariates (rows are matched by ",
+                          "id, or taken in order when there are as many rows as individuals)."),
+                   data$ids[is.na(idx)][1L]), call. = FALSE)
+    }
+    idx <- seq_along(data$ids)
+  }
+  out <- addcovar[idx, , drop = FALSE]
+  rownames(out) <- data$ids
+  out
+}
+
+# Numeric design matrix (no intercept) of a covariate table; factors as indicators.
+covar_design <- function(covar, xlev) {
+  for (nm in names(covar)) {
+    v <- covar[[nm]]
+    if (is.character(v) || is.logical(v)) covar[[nm]] <- factor(v)
+    else if (!is.numeric(v) && !is.factor(v)) {
+      stop(sprintf("Covariate '%s' must be numeric, logical, character or factor.", nm),
+           call. = FALSE)
+    }
+  }
+  if (is.null(xlev)) {
+    # A factor with one level (e.g. a single batch) has no effect to estimate.
+    single <- vapply(covar, function(v) is.factor(v) && nlevels(droplevels(v)) < 2L, logical(1))
+    covar <- covar[!single]
+    if (!ncol(covar)) stop("No covariate varies between individuals.", call. = FALSE)
+    xlev <- lapply(covar[vapply(covar, is.factor, logical(1))], function(v) levels(droplevels(v)))
+    if (!length(xlev)) xlev <- NULL
+  } else {
+    covar <- covar[!vapply(covar, is.factor, logical(1)) | names(covar) %in% names(xlev)]
+  }
+  for (nm in names(xlev)) {
+    if (nm %in% names(covar)) covar[[nm]] <- factor(as.character(covar[[nm]]), levels = xlev[[nm]])
+  }
+  mf <- stats::model.frame(~ ., covar, na.action = stats::na.pass)
+  x <- stats::model.matrix(~ ., mf)[, -1L, drop = FALSE]
+  rownames(x) <- rownames(covar)
+  list(x = x, xlev = xlev)
+}
