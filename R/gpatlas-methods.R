@@ -50,7 +50,8 @@ print.gpatlas <- function(x, ...) {
 #'   best validation loss when `valid_prop > 0`, else the last), `first_loss`,
 #'   `kept_loss` (training loss), `valid_loss` (`NA` without validation),
 #'   `seconds`, `seconds_per_epoch`; `n_parameters` (all networks);
-#'   `n_train`; `traits`; `n_markers`; `control`.
+#'   `n_train`; `traits`; `n_markers`; `control`; `notes`, lines about a
+#'   skipped phenotype autoencoder and untrained networks (see [gpatlas()]).
 #' @examples
 #' sim <- gp_simulate(n = 60, n_loci = 40, n_phenotypes = 3, n_causal = 2, seed = 1)
 #' fit <- gpatlas(. ~ ., sim, gpatlas_control(epochs_pheno = 3, epochs_geno = 3,

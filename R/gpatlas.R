@@ -5,7 +5,7 @@
 #' Trains the phenotype denoising autoencoder (stage 1), freezes its decoder,
 #' then trains the genotype encoder into its latent space (stage 2).
 #'
-#' @section Small data: networks that learned nothing, calibration, one trait:
+#' @section Small data, untrained networks, calibration and one trait:
 #' With a validation set (`valid_prop > 0`), each network is checked after
 #' training: it is *untrained* when early stopping kept stage-2 epoch 1 of
 #' several (its validation loss never fell after the first epoch) or when its

@@ -1,12 +1,18 @@
 # The default model on the four example crosses of R/qtl (hyper, listeria, fake.bc, fake.f2),
-# against qtl::scanone: per cross, held-out R^2 on a 80/20 split (gp_split, seed 1), the
-# networks whose early stopping kept stage-2 epoch 1 (and whether the fit said so), the
-# smallest per-trait calibration slope of the networks, the top chromosome of the locus
-# importance (gp_importance on all individuals, per trait) against the top LOD chromosome of
-# scanone (Haley-Knott, autosomes, all individuals), and the fit's run time. `hyper` has about
-# half of its calls missing: it is also run after qtl::fill.geno(method = "argmax").
+# against qtl::scanone. Per cross: a fit on 80% of the individuals (gp_split, seed 1) gives the
+# held-out R^2 per trait on the other 20%, the networks whose early stopping kept stage-2
+# epoch 1 or that did not beat a constant on their validation individuals (untrained: dropped
+# to the additive path, or kept with a warning), the smallest per-trait calibration slope of
+# the networks and the fit's run time. A fit on all individuals, as scanone sees them, gives
+# the locus importance (gp_importance on all individuals, per trait); its top chromosome (the
+# chromosome of the most important locus) is compared with scanone's top LOD chromosome
+# (Haley-Knott, autosomes, all individuals). The split fit's top chromosome is listed too.
+# `hyper` has about half of its calls missing, which enter the networks as all-zero inputs and
+# the additive path as the allele frequency: it is also run after
+# qtl::fill.geno(method = "argmax").
 #
-# Usage: Rscript bench/small_crosses.R [label]   (results: bench/results/small_crosses.txt)
+# Usage: Rscript bench/small_crosses.R [label]   (results appended to
+# bench/results/small_crosses.txt)
 suppressPackageStartupMessages({
   library(gpatlas)
   library(qtl)
@@ -35,35 +41,65 @@ top_importance_chr <- function(imp, fit, trait) {
   as.character(fit$markers$chr[which.max(locus)])
 }
 
+quiet_fit <- function(data, warns) {
+  withCallingHandlers(
+    gpatlas(. ~ ., data, gpatlas_control(threads = 1, verbose = FALSE)),
+    warning = function(w) {
+      assign("warns", c(get("warns", warns), conditionMessage(w)), envir = warns)
+      invokeRestart("muffleWarning")
+    })
+}
+
 run_cross <- function(name, cross) {
-  warns <- character()
+  warns <- new.env()
+  warns$warns <- character()
   d <- suppressMessages(as_gp_data(cross))
   parts <- gp_split(d, prop = 0.8, seed = 1)
-  secs <- system.time(fit <- withCallingHandlers(
-    gpatlas(. ~ ., parts$train, gpatlas_control(threads = 1, verbose = FALSE)),
-    warning = function(w) {
-      warns <<- c(warns, conditionMessage(w))
-      invokeRestart("muffleWarning")
-    }))[["elapsed"]]
+  secs <- system.time(fit <- quiet_fit(parts$train, warns))[["elapsed"]]
+  split_warned <- length(warns$warns) > 0L
+  full <- quiet_fit(d, warns)
   r2 <- gp_metrics(fit, parts$test)$per_phenotype$r2
-  h <- fit$history
-  s2 <- h[h$stage == 2 & h$kept, , drop = FALSE]
-  epoch1 <- sum(s2$epoch == 1L)
+  ch <- fit$network_check
+  epoch1 <- ch$kept_epoch %in% 1L
   slopes <- unlist(lapply(fit$calibration, function(cal) if (!is.null(cal)) cal["slope", ]))
-  imp <- gp_importance(fit, d, verbose = FALSE)
+  imp <- gp_importance(full, d, verbose = FALSE)
+  imp_split <- gp_importance(fit, d, verbose = FALSE)
   rows <- lapply(fit$traits, function(tr) {
     lod <- top_lod_chr(cross, tr)
     data.frame(cross = name, trait = tr, n_train = nrow(parts$train$pheno),
                n_test = nrow(parts$test$pheno), r2 = r2[match(tr, fit$traits)],
                lod_chr = lod[["chr"]], lod = as.numeric(lod[["lod"]]),
-               imp_chr = top_importance_chr(imp, fit, tr), stringsAsFactors = FALSE)
+               imp_chr = top_importance_chr(imp, full, tr),
+               imp_chr_split = top_importance_chr(imp_split, fit, tr), stringsAsFactors = FALSE)
   })
   rows <- do.call(rbind, rows)
   rows$match <- rows$lod_chr == rows$imp_chr
-  list(rows = rows, networks = nrow(s2), epoch1 = epoch1,
-       warned = length(warns) > 0L, warnings = unique(warns),
+  list(rows = rows, networks = nrow(ch), epoch1 = sum(epoch1),
+       untrained = sum(ch$untrained), dropped = sum(ch$action == "dropped"),
+       kept_epoch1 = sum(epoch1 & ch$action != "dropped"),
+       kept_epoch1_unwarned = if (split_warned) 0L else sum(epoch1 & ch$action != "dropped"),
+       warned = split_warned, warnings = unique(warns$warns),
        min_slope = if (length(slopes)) min(slopes) else NA_real_, seconds = secs,
-       autoencoder = !is.null(fit$pheno_params) || isTRUE(fit$control$epochs_pheno > 0))
+       autoencoder = !isFALSE(fit$pheno_autoencoder))
+}
+
+# The networks alone (additive = FALSE), on the same split: the path where an untrained
+# network is the model (kept with a warning) and calibration_fit() sets the slopes.
+run_networks_only <- function(name, cross) {
+  d <- suppressMessages(as_gp_data(cross))
+  parts <- gp_split(d, prop = 0.8, seed = 1)
+  warned <- FALSE
+  fit <- withCallingHandlers(
+    gpatlas(. ~ ., parts$train, gpatlas_control(additive = FALSE, threads = 1, verbose = FALSE)),
+    warning = function(w) {
+      warned <<- TRUE
+      invokeRestart("muffleWarning")
+    })
+  ch <- fit$network_check
+  slopes <- unlist(lapply(fit$calibration, function(cal) if (!is.null(cal)) cal["slope", ]))
+  sprintf("%-26s %8d %7d %9d %6s %9.3f %9.3f", name, nrow(ch), sum(ch$kept_epoch %in% 1L),
+          sum(ch$untrained), warned, min(slopes),
+          stats::median(gp_metrics(fit, parts$test)$per_phenotype$r2))
 }
 
 crosses <- list(hyper = load_cross("hyper"), listeria = load_cross("listeria"),
@@ -77,25 +113,36 @@ lines <- c(
   sprintf("# machine: 2 cores (shared), load %s; threads = 1; gpatlas %s, qtl %s",
           paste(scan("/proc/loadavg", what = "", quiet = TRUE)[1:3], collapse = " "),
           as.character(packageVersion("gpatlas")), as.character(packageVersion("qtl"))),
-  "", "per cross:",
-  sprintf("%-26s %9s %11s %8s %9s %8s", "cross", "networks", "epoch-1", "warned",
-          "min slope", "seconds"))
+  "", "per cross (split fit; untrained = kept epoch 1 or no better than a constant):",
+  sprintf("%-26s %8s %7s %9s %7s %13s %6s %9s %7s %11s", "cross", "networks", "epoch-1",
+          "untrained", "dropped", "kept epoch-1", "warned", "min slope", "seconds",
+          "autoencoder"))
 for (nm in names(res)) {
   r <- res[[nm]]
-  lines <- c(lines, sprintf("%-26s %9d %11d %8s %9.3f %8.1f", nm, r$networks, r$epoch1,
-                            r$warned, r$min_slope, r$seconds))
+  lines <- c(lines, sprintf("%-26s %8d %7d %9d %7d %13d %6s %9.3f %7.1f %11s", nm, r$networks,
+                            r$epoch1, r$untrained, r$dropped, r$kept_epoch1, r$warned,
+                            r$min_slope, r$seconds, r$autoencoder))
 }
 tab <- do.call(rbind, lapply(res, `[[`, "rows"))
-lines <- c(lines, "", "per trait (R^2 on the 20% held out; chromosomes: scanone top LOD vs top importance):",
+lines <- c(lines, "", paste0("per trait (r2: held out 20%; chromosomes: scanone top LOD, top ",
+                             "importance of the fit on all individuals, of the split fit):"),
            utils::capture.output(print(tab, row.names = FALSE, digits = 3)))
+lines <- c(lines, "", "networks alone (additive = FALSE), split fit:",
+           sprintf("%-26s %8s %7s %9s %6s %9s %9s", "cross", "networks", "epoch-1", "untrained",
+                   "warned", "min slope", "median r2"),
+           vapply(names(crosses), function(nm) run_networks_only(nm, crosses[[nm]]), ""))
 first <- tab[!duplicated(tab$cross), ]
 first <- first[first$cross != "hyper (fill.geno argmax)", ]
 lines <- c(lines, "",
            sprintf("first trait of each of the 4 crosses: top chromosome matches scanone in %d of %d",
                    sum(first$match), nrow(first)),
-           sprintf("networks kept at stage-2 epoch 1: %d (in fits that warned: %d)",
+           sprintf("split fit: top chromosome matches scanone in %d of %d",
+                   sum(first$imp_chr_split == first$lod_chr), nrow(first)),
+           sprintf(paste0("networks that kept stage-2 epoch 1: %d; of them in the model ",
+                          "(not dropped): %d, without a warning: %d"),
                    sum(vapply(res, `[[`, 0, "epoch1")),
-                   sum(vapply(res, function(r) if (r$warned) r$epoch1 else 0, 0))),
+                   sum(vapply(res, `[[`, 0, "kept_epoch1")),
+                   sum(vapply(res, `[[`, 0, "kept_epoch1_unwarned"))),
            sprintf("smallest calibration slope: %.3f",
                    min(vapply(res, `[[`, 0, "min_slope"), na.rm = TRUE)),
            "", "warnings:",
