@@ -219,9 +219,17 @@ test_that("a single trait trains no phenotype autoencoder unless asked", {
   expect_false(fit$pheno_autoencoder)
   expect_null(fit$pheno_params)
   expect_false(any(fit$history$stage == 1))
-  # Stage 2 trained the decoder with the encoder: a genotype-to-trait network that predicts.
+  # Stage 2 trains the decoder with the encoder: a genotype-to-trait network that predicts.
   r <- cor(predict(fit, parts$test)[, 1], parts$test$pheno[, 1])
   expect_gt(r, 0.7)
+  one <- function(e) {
+    gpatlas(. ~ ., parts$train, quick_control(e, valid_prop = 0, patience = 0,
+                                              calibrate = FALSE, additive = FALSE))$params
+  }
+  e1 <- one(1)
+  e2 <- one(2)
+  expect_false(identical(e1[["decoder.3.weight"]], e2[["decoder.3.weight"]]))
+  expect_false(identical(e1[["decoder.0.weight"]], e2[["decoder.0.weight"]]))
   expect_error(predict(fit, parts$test, from = "phenotype"), "no phenotype autoencoder")
   expect_error(gp_importance(fit, parts$test, from = "phenotype", verbose = FALSE),
                "single_trait_autoencoder")
