@@ -209,14 +209,15 @@ additive_predict <- function(add, geno, n_alleles) {
 # additive path's residual on the network's prediction over the network's validation
 # individuals, clamped to [0, 1], applied around the network's validation mean. Returned as a
 # 2 x traits calibration (intercept, slope) so that the network part is intercept + slope *
-# output. Traits with fewer than 5 observed validation values or a constant network output
-# keep nothing of the network.
+# output. The clamp keeps the factor from reversing the network's output. Traits with fewer
+# than `min_calibration_n` observed validation values (too few to estimate a slope) or a
+# constant network output keep nothing of the network.
 network_shrinkage <- function(pred, resid) {
   out <- rbind(intercept = rep(0, ncol(resid)), slope = rep(0, ncol(resid)))
   for (k in seq_len(ncol(resid))) {
     ok <- !is.na(resid[, k])
     p <- pred[ok, k]
-    if (sum(ok) < 5L || stats::var(p) <= 0) next
+    if (sum(ok) < min_calibration_n || stats::var(p) <= 0) next
     s <- min(1, max(0, stats::cov(p, resid[ok, k]) / stats::var(p)))
     out[, k] <- c(-s * mean(p), s)
   }

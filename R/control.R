@@ -53,6 +53,7 @@ control_table <- local({
     setting("additive_pairs", "integer", 0L, default = 20L, lower = 0, upper = 200,
             core = FALSE),
     setting("additive_alpha", "number", 1, lower = 0, upper = 1, open = "lower", core = FALSE),
+    setting("single_trait_autoencoder", "logical", TRUE, default = FALSE, core = FALSE),
     setting("bn_momentum", "number", 0.8, default = 0.1, lower = 0, upper = 1),
     setting("mask_missing", "logical", FALSE, default = TRUE),
     setting("standardize", "logical", FALSE, default = TRUE, core = FALSE),
@@ -194,6 +195,10 @@ control_defaults <- function(preset) {
 #'   predicted` is fitted on the network's validation individuals (which it was
 #'   not trained on) and applied to its predictions. This corrects predictions
 #'   whose spread or centre is off, which costs R^2 at the same correlation.
+#'   The slope is kept at 0 or above (a negative slope would reverse the
+#'   network's predictions; at 0 the trait is predicted by its validation
+#'   mean), and a trait with fewer than 20 observed validation values is not
+#'   recalibrated (slope 1, intercept 0): fewer cannot estimate a slope.
 #'   Latent codes, phenotype-to-phenotype predictions and importance use the
 #'   network's output as it is.
 #' @param additive If `TRUE` (the default preset), the model is additive + G-P
@@ -206,7 +211,10 @@ control_defaults <- function(preset) {
 #'   slope of the additive path's residuals on the network's prediction over the
 #'   network's validation individuals (so it is 0 where the network does not
 #'   help there, and the model is never worse than its additive part on
-#'   validation data). This replaces `calibrate`. Phenotype-to-phenotype
+#'   validation data). A trait with fewer than 20 observed validation values
+#'   keeps none of the networks (factor 0): its prediction is the additive
+#'   path's. With 10% held out (`valid_prop`), that is the case for training
+#'   sets under about 200 individuals. This replaces `calibrate`. Phenotype-to-phenotype
 #'   prediction and latent codes from phenotypes come from separate phenotype
 #'   autoencoders fitted to the phenotypes themselves; latent codes from
 #'   genotypes are those of the residual networks. `FALSE` (the publication
@@ -231,6 +239,14 @@ control_defaults <- function(preset) {
 #'   spread an effect over linked markers, which ranks the markers nearest to
 #'   QTL peaks higher at some cost in held-out accuracy: measured on the yeast
 #'   cross by `bench/additive_alpha.R`.
+#' @param single_trait_autoencoder With a single trait, phenotype-to-phenotype
+#'   prediction and a phenotype latent space mean nothing, so by default
+#'   (`FALSE`) no phenotype autoencoder is trained: stage 1 is skipped, stage 2
+#'   trains the decoder together with the genotype encoder (a genotype-to-trait
+#'   network of the same layers), and `predict(from = "phenotype")` and
+#'   phenotype importance stop with a message. `TRUE` trains the autoencoder
+#'   anyway, as the reference does (the publication presets). With two or
+#'   more traits it has no effect.
 #' @param bn_momentum BatchNorm momentum (PyTorch convention).
 #' @param mask_missing If `TRUE`, missing phenotypes are left out of every
 #'   loss; if `FALSE` they count as 0, as in the reference code.
@@ -257,7 +273,7 @@ gpatlas_control <- function(preset = c("default", "publication", "publication_si
                             n_seeds = NULL,
                             calibrate = NULL, additive = NULL, additive_folds = NULL,
                             additive_pairs = NULL, additive_alpha = NULL,
-                            bn_momentum = NULL, mask_missing = NULL, standardize = NULL,
+                            single_trait_autoencoder = NULL, bn_momentum = NULL, mask_missing = NULL, standardize = NULL,
                             seed = NULL, threads = NULL, verbose = NULL) {
   preset <- match.arg(preset)
   given <- mget(control_table$name, environment())

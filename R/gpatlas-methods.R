@@ -22,6 +22,7 @@ print.gpatlas <- function(x, ...) {
                        "the networks model its residuals, kept for %d of %d traits\n"),
                 x$additive$nfolds, sum(nz > 0), kept, length(x$traits)))
   }
+  cat(network_notes(x), sep = "")
   h <- x$history
   if (is.null(h$member)) h$member <- 1L
   for (s in 1:2) {
@@ -49,7 +50,8 @@ print.gpatlas <- function(x, ...) {
 #'   best validation loss when `valid_prop > 0`, else the last), `first_loss`,
 #'   `kept_loss` (training loss), `valid_loss` (`NA` without validation),
 #'   `seconds`, `seconds_per_epoch`; `n_parameters` (all networks);
-#'   `n_train`; `traits`; `n_markers`; `control`.
+#'   `n_train`; `traits`; `n_markers`; `control`; `notes`, lines about a
+#'   skipped phenotype autoencoder and untrained networks (see [gpatlas()]).
 #' @examples
 #' sim <- gp_simulate(n = 60, n_loci = 40, n_phenotypes = 3, n_causal = 2, seed = 1)
 #' fit <- gpatlas(. ~ ., sim, gpatlas_control(epochs_pheno = 3, epochs_geno = 3,
@@ -76,7 +78,8 @@ summary.gpatlas <- function(object, ...) {
     sum(vapply(object$params, function(p) prod(attr(p, "shape")), numeric(1)))
   structure(list(stages = stages, n_parameters = n_par, n_train = object$n_train,
                  traits = object$traits, n_markers = nrow(object$markers),
-                 control = object$control), class = "summary.gpatlas")
+                 control = object$control, notes = network_notes(object)),
+            class = "summary.gpatlas")
 }
 
 #' @export
@@ -86,6 +89,7 @@ print.summary.gpatlas <- function(x, ...) {
               format(x$n_parameters, big.mark = ",")))
   cat(sprintf("preset %s; standardize = %s, mask_missing = %s\n\n", x$control$preset,
               x$control$standardize, x$control$mask_missing))
+  if (length(x$notes)) cat(x$notes, "\n", sep = "")
   print(x$stages, row.names = FALSE, digits = 4)
   invisible(x)
 }

@@ -5,6 +5,41 @@
 #' Trains the phenotype denoising autoencoder (stage 1), freezes its decoder,
 #' then trains the genotype encoder into its latent space (stage 2).
 #'
+#' @section Small data, untrained networks, calibration and one trait:
+#' With a validation set (`valid_prop > 0`), each network is checked after
+#' training: it is *untrained* when early stopping kept stage-2 epoch 1 of
+#' several (its validation loss never fell after the first epoch) or when its
+#' kept validation loss is no lower than that of predicting every trait by its
+#' training mean (with the additive path, the networks learn its residuals, so
+#' that constant is the additive path alone). With the additive path (the
+#' default preset) an untrained network's part is dropped (its shrinkage
+#' factor set to 0 for every trait), so the fit falls back to the additive
+#' path for it; this is reported by `print()`, `summary()` and, with
+#' `verbose`, a message, not a warning: the model that remains is all that the
+#' validation data support, and on small or mostly additive data it is the
+#' usual outcome. The fallback is taken rather than a retry with another seed:
+#' a network that cannot beat the additive path on its validation individuals
+#' usually meets the same limit of the data with any seed, a retry doubles the
+#' time, and the additive path is a complete, sound model on its own (latent
+#' codes from genotypes still come from the dropped networks). Without the
+#' additive path the network is the whole model: it is kept, and `gpatlas()`
+#' warns. Each fit records the checks in
+#' `network_check` (columns `member`, `kept_epoch`, `valid_loss`,
+#' `constant_loss`, `untrained`, `action`: `"dropped"`, `"kept"` or
+#' `"none"`), and `print()` and `summary()` report untrained networks.
+#'
+#' Per-trait calibration never reverses a prediction: the slope of
+#' `calibrate` is kept at 0 or above, the additive path's shrinkage factor in
+#' `[0, 1]`. A trait with fewer than 20 observed validation values is not
+#' recalibrated (`calibrate`: slope 1, intercept 0) and keeps none of the
+#' networks with the additive path (see [gpatlas_control()]).
+#'
+#' With a single trait, no phenotype autoencoder is trained unless
+#' `single_trait_autoencoder = TRUE`: stage 1 is skipped and stage 2 trains the
+#' decoder together with the genotype encoder; `predict(from = "phenotype")`
+#' and phenotype importance then stop with a message. The fit records this in
+#' `pheno_autoencoder` (`FALSE`).
+#'
 #' @param formula Traits on the left, markers on the right: `. ~ .` uses all
 #'   of them, `Caffeine + Ethanol ~ .` two traits and all markers. On the
 #'   right, `chr(1, 4)` selects every marker on chromosomes 1 and 4 (labels as
@@ -56,15 +91,26 @@ gpatlas <- function(formula, data, control = gpatlas_control()) {
   part <- additive_part(y_std, geno, data$n_alleles, control)
   additive <- part$additive
   seeds <- control$seed + 1000 * (seq_len(control$n_seeds) - 1L)
-  nets <- fit_networks(part$target, geno, as.integer(data$n_alleles), control, seeds,
+  # One trait: no phenotype autoencoder unless asked (stage 2 then trains the decoder too).
+  autoencoder <- length(traits) > 1L || isTRUE(control$single_trait_autoencoder) ||
+    control$epochs_geno < 1L
+  ctl_net <- control
+  if (!autoencoder) {
+    ctl_net$epochs_pheno <- 0L
+    if (isTRUE(control$verbose)) {
+      message("one trait: no phenotype autoencoder (see `single_trait_autoencoder`)")
+    }
+  }
+  nets <- fit_networks(part$target, geno, as.integer(data$n_alleles), ctl_net, seeds,
                        part$resid, additive$resid_scale)
+  network_warning(nets$checks, isTRUE(control$verbose))
   members <- nets$members
   calibration <- nets$calibration
   history <- nets$history
   # With the additive path the networks above learned residuals; phenotype-to-phenotype
   # prediction and the phenotype latent space come from autoencoders of the phenotypes.
   pheno_members <- NULL
-  if (!is.null(additive)) {
+  if (!is.null(additive) && autoencoder) {
     ctl_p <- control
     ctl_p$epochs_geno <- 0L
     pheno_members <- lapply(seq_along(seeds), function(k) {
@@ -86,6 +132,8 @@ gpatlas <- function(formula, data, control = gpatlas_control()) {
     calibration = if (control$calibrate || !is.null(additive)) calibration,
     additive = additive,
     pheno_params = pheno_members,
+    pheno_autoencoder = autoencoder,
+    network_check = nets$checks,
     history = history,
     n_train = n,
     train_ids = rownames(data$pheno)
@@ -111,82 +159,6 @@ additive_part <- function(y_std, geno, n_alleles, control) {
   rs[!is.finite(rs) | rs <= 0] <- 1
   additive$resid_scale <- rs
   list(additive = additive, target = sweep(resid, 2L, rs, "/"), resid = resid)
-}
-
-# The networks of the fit, one per seed: parameters, calibrations and the per-epoch history.
-fit_networks <- function(target, geno, n_alleles, control, seeds, resid, resid_scale) {
-  members <- vector("list", length(seeds))
-  history <- vector("list", length(seeds))
-  calibration <- vector("list", length(seeds))
-  for (k in seq_along(seeds)) {
-    if (isTRUE(control$verbose) && length(seeds) > 1L) {
-      message(sprintf("model %d of %d (seed %g)", k, length(seeds), seeds[k]))
-    }
-    ctl_k <- control
-    ctl_k$seed <- seeds[k]
-    res <- fit_member(target, geno, n_alleles, ctl_k, k, resid = resid,
-                      resid_scale = resid_scale)
-    members[[k]] <- res$params
-    history[[k]] <- res$history
-    calibration[k] <- list(res$calibration)
-  }
-  history <- do.call(rbind, history)
-  rownames(history) <- NULL
-  list(members = members, history = history, calibration = calibration)
-}
-
-# One network of the fit: carves the validation individuals (if any) with the member's seed,
-# trains both stages and returns the parameters and the per-epoch history.
-# With the additive path (`resid`: its out-of-fold residuals in standardized units, `resid_scale`:
-# their sd, by which `y_std` was divided), the calibration is the network's shrinkage instead.
-fit_member <- function(y_std, geno, n_alleles, control, member = 1L, resid = NULL,
-                       resid_scale = NULL) {
-  n <- nrow(y_std)
-  valid <- integer()
-  if (control$valid_prop > 0) {
-    n_valid <- max(2L, round(control$valid_prop * n))
-    if (n - n_valid < control$batch_size) {
-      stop(sprintf(paste0("`valid_prop` = %g leaves %d individuals for training, fewer than ",
-                          "one batch (batch_size = %d)"), control$valid_prop, n - n_valid,
-                   control$batch_size), call. = FALSE)
-    }
-    valid <- sort(with_rng_seed(control$seed, sample.int(n, n_valid)))
-  }
-  keep <- setdiff(seq_len(n), valid)
-  vp <- if (length(valid)) y_std[valid, , drop = FALSE]
-  vg <- if (length(valid)) geno[valid, , drop = FALSE]
-  res <- cpp_fit(y_std[keep, , drop = FALSE], geno[keep, , drop = FALSE], n_alleles,
-                 unclass(control), isTRUE(control$verbose), NULL, vp, vg)
-  stage_history <- function(stage, loss, seconds, valid_loss, best) {
-    e <- length(loss)
-    if (!e) return(NULL)
-    data.frame(member = member, stage = stage, epoch = seq_len(e), loss = loss,
-               valid_loss = if (length(valid_loss)) valid_loss else rep(NA_real_, e),
-               kept = seq_len(e) == best, seconds = seconds)
-  }
-  calibration <- NULL
-  if (!is.null(resid) && control$epochs_geno > 0) {
-    # Network part = intercept + slope * output, in standardized trait units; without
-    # validation individuals the network is kept as it is.
-    calibration <- rbind(intercept = rep(0, ncol(y_std)), slope = resid_scale)
-    if (length(valid)) {
-      pred <- cpp_predict_genotype(res$params, unclass(control), ncol(y_std), vg, n_alleles,
-                                   FALSE)
-      pred <- sweep(pred, 2L, resid_scale, "*")
-      calibration <- network_shrinkage(pred, resid[valid, , drop = FALSE])
-      # The factor was fitted on the output in standardized trait units.
-      calibration["slope", ] <- calibration["slope", ] * resid_scale
-    }
-  } else if (length(valid) && control$calibrate && control$epochs_geno > 0) {
-    pred <- cpp_predict_genotype(res$params, unclass(control), ncol(y_std), vg, n_alleles, FALSE)
-    calibration <- calibration_fit(pred, vp)
-  }
-  list(params = res$params, calibration = calibration,
-       history = rbind(
-         stage_history(1L, res$loss_pheno, res$seconds_pheno, res$valid_pheno,
-                       res$best_epoch_pheno),
-         stage_history(2L, res$loss_geno, res$seconds_geno, res$valid_geno,
-                       res$best_epoch_geno)))
 }
 
 # Resolves one side of the model formula to names, erroring on unknown ones.
@@ -365,26 +337,18 @@ predict.gpatlas <- function(object, newdata, from = c("genotype", "phenotype"),
   out
 }
 
-# Per-trait linear recalibration of genotype predictions on the validation individuals:
-# observed ~ a + b * predicted by least squares (standardized units, missing values skipped).
-# Traits with fewer than 5 observed validation values or constant predictions keep a = 0, b = 1.
-calibration_fit <- function(pred, obs) {
-  out <- rbind(intercept = rep(0, ncol(obs)), slope = rep(1, ncol(obs)))
-  for (k in seq_len(ncol(obs))) {
-    ok <- !is.na(obs[, k])
-    p <- pred[ok, k]
-    if (sum(ok) < 5L || stats::var(p) <= 0) next
-    b <- stats::cov(p, obs[ok, k]) / stats::var(p)
-    out[, k] <- c(mean(obs[ok, k]) - b * mean(p), b)
-  }
-  out
-}
-
 # Parameter lists of every network of a fit (one per seed).
 model_members <- function(object) c(list(object$params), object$ensemble)
 
 # The phenotype autoencoders: separate ones when the genotype networks learned residuals.
+# A single-trait fit has none unless it was asked for (`single_trait_autoencoder`).
 pheno_members <- function(object) {
+  if (isFALSE(object$pheno_autoencoder)) {
+    stop(paste0("this model has no phenotype autoencoder: with a single trait, ",
+                "phenotype-to-phenotype prediction and a phenotype latent space mean nothing, ",
+                "so none was fitted. Use from = \"genotype\", or refit with ",
+                "gpatlas_control(single_trait_autoencoder = TRUE)."), call. = FALSE)
+  }
   if (!is.null(object$pheno_params)) object$pheno_params else model_members(object)
 }
 

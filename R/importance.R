@@ -230,6 +230,8 @@ autoplot.gp_importance <- function(object, type = c("genome", "alleles"), qtl = 
   lay <- genome_layout(d$chr, d$pos)
   d$x_cum <- lay$x
   if (type == "alleles") d$allele_code <- factor(d$allele)
+  # Bands of every locus before a log scale drops those of zero importance.
+  if (type == "genome") d$chr_band <- factor(match(lay$chr, lay$bands$chr) %% 2L)
   if (log_y) d <- d[d$importance > 0, , drop = FALSE]
   bands <- lay$bands
   bands$label <- genome_axis_labels(bands$chr)
@@ -254,8 +256,6 @@ autoplot.gp_importance <- function(object, type = c("genome", "alleles"), qtl = 
     }
   }
   if (type == "genome") {
-    chr_idx <- match(lay$chr, bands$chr)
-    d$chr_band <- factor(chr_idx %% 2L)
     p <- p + ggplot2::geom_point(data = d, ggplot2::aes(colour = chr_band), size = 1.2,
                                  show.legend = FALSE) +
       ggplot2::scale_colour_manual(values = c("0" = "grey25", "1" = "steelblue3"))

@@ -119,7 +119,9 @@ struct Validation {
 };
 
 // Trains stage 1 on pheno, then stage 2 on (geno, pheno) with the decoder frozen.
-// epochs_geno == 0 skips stage 2; epochs_pheno == 0 with `init` given keeps stage 1 as is.
+// epochs_geno == 0 skips stage 2; epochs_pheno == 0 with `init` given keeps stage 1 as is;
+// epochs_pheno == 0 without `init` trains the decoder in stage 2 with the genotype encoder
+// (there is no trained autoencoder to freeze: how a single-trait fit runs).
 // With `valid`, each stage keeps the parameters of its epoch with the lowest validation loss
 // and stops early after control.patience epochs without improvement (when patience > 0).
 FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& control,

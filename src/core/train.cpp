@@ -338,18 +338,29 @@ class PhenoStage : public Stage {
   torch::optim::Adam opt_;
 };
 
-std::vector<torch::Tensor> geno_params(const Nets& nets) {
+// Stage 2 trains the decoder with the genotype encoder when there is no trained phenotype
+// autoencoder to freeze (stage 1 skipped and no starting parameters): a frozen decoder at its
+// random initialisation would only limit the network. This is how a single-trait fit runs.
+bool decoder_trains(const Control& c, const ParamList* init) {
+  return c.epochs_pheno == 0 && init == nullptr;
+}
+
+std::vector<torch::Tensor> geno_params(const Nets& nets, bool with_decoder) {
   std::vector<torch::Tensor> params = nets.geno_rest->parameters();
   params.push_back(nets.b1);
+  if (with_decoder)
+    for (auto& p : nets.decoder->parameters()) params.push_back(p);
   return params;
 }
 
-// Stage 2: the genotype encoder into the frozen latent space.  The first genotype layer is
-// updated by the fused optimizer step, everything after it by Adam through autograd.
+// Stage 2: the genotype encoder into the frozen latent space (or with the decoder, see
+// decoder_trains).  The first genotype layer is updated by the fused optimizer step,
+// everything after it by Adam through autograd.
 class GenoStage : public Stage {
  public:
-  GenoStage(Nets& nets, TrainData& d)
-      : nets_(nets), d_(d), opt_(geno_params(nets), d.adam), F_(nets.w1t.size(0)),
+  GenoStage(Nets& nets, TrainData& d, bool with_decoder)
+      : nets_(nets), d_(d), opt_(geno_params(nets, with_decoder), d.adam),
+        with_decoder_(with_decoder), F_(nets.w1t.size(0)),
         H_(geno_first_width(d.c)), epochs_(d.c.epochs_geno) {
     const int64_t B = d.c.batch_size;
     m1_ = torch::zeros_like(nets_.w1t);
@@ -374,6 +385,8 @@ class GenoStage : public Stage {
     std::vector<torch::Tensor> st = module_state(*nets_.geno_rest);
     st.push_back(nets_.w1t);
     st.push_back(nets_.b1);
+    if (with_decoder_)
+      for (auto& t : module_state(*nets_.decoder)) st.push_back(t);
     return st;
   }
   void begin_epoch(int epoch) override {
@@ -391,10 +404,12 @@ class GenoStage : public Stage {
   double valid_loss() override {
     torch::NoGradGuard guard;
     nets_.geno_rest->eval();
+    nets_.decoder->eval();
     auto out = nets_.decoder->forward(
         nets_.geno_rest->forward(torch::addmm(nets_.b1, d_.vX, nets_.w1t)));
     const double vl = masked_mse(out, d_.vY, d_.vmask).item<double>();
     nets_.geno_rest->train();
+    if (with_decoder_) nets_.decoder->train();
     return vl;
   }
   // The fused pass formed the next batch's pre-activation and the column sums from the weights
@@ -417,6 +432,7 @@ class GenoStage : public Stage {
   Nets& nets_;
   TrainData& d_;
   torch::optim::Adam opt_;
+  const bool with_decoder_;
   const int64_t F_, H_;
   const int epochs_;
   int epoch_ = 0;
@@ -482,15 +498,20 @@ StageLog train_pheno_stage(Nets& nets, TrainData& d) {
   return run_epochs(stage, d, Task::pheno_stage, d.c.epochs_pheno);
 }
 
-StageLog train_geno_stage(Nets& nets, TrainData& d) {
+StageLog train_geno_stage(Nets& nets, TrainData& d, bool with_decoder) {
   torch::manual_seed(d.c.seed + 2);
-  nets.decoder->eval();
-  for (auto& p : nets.decoder->parameters()) p.set_requires_grad(false);
+  if (with_decoder) {
+    nets.decoder->train();
+  } else {
+    nets.decoder->eval();
+  }
+  for (auto& p : nets.decoder->parameters()) p.set_requires_grad(with_decoder);
   nets.geno_rest->train();
   nets.b1.set_requires_grad(true);
-  GenoStage stage(nets, d);
+  GenoStage stage(nets, d, with_decoder);
   StageLog log = run_epochs(stage, d, Task::geno_stage, d.c.epochs_geno);
   nets.b1.set_requires_grad(false);
+  for (auto& p : nets.decoder->parameters()) p.set_requires_grad(false);
   return log;
 }
 
@@ -513,7 +534,7 @@ FitResult fit(const PhenoData& pheno, const GenoData& geno, const Control& c,
   res.valid_pheno = std::move(s1.valid);
   res.best_epoch_pheno = s1.best_epoch;
   if (c.epochs_geno > 0) {
-    StageLog s2 = train_geno_stage(nets, d);
+    StageLog s2 = train_geno_stage(nets, d, decoder_trains(c, init));
     res.loss_geno = std::move(s2.loss);
     res.seconds_geno = std::move(s2.seconds);
     res.valid_geno = std::move(s2.valid);

@@ -56,6 +56,9 @@ test_that("the presets keep their documented values", {
   expect_equal(ps[c("epochs_pheno", "epochs_geno", "geno_hidden", "additive_pairs")],
                list(epochs_pheno = 1567L, epochs_geno = 1567L, geno_hidden = 32L,
                     additive_pairs = 0L))
+  expect_equal(c(d$single_trait_autoencoder, p$single_trait_autoencoder,
+                 ps$single_trait_autoencoder), c(FALSE, TRUE, TRUE))
+  expect_error(gpatlas_control(single_trait_autoencoder = NA), "single_trait_autoencoder")
   expect_equal(d[c("additive_pairs", "additive_alpha")],
                list(additive_pairs = 20L, additive_alpha = 1))
 })

@@ -209,3 +209,53 @@ test_that("Ctrl-C stops training with an R interrupt and leaves the session usab
   Sys.sleep(0.2)
   expect_equal(readLines(result), c("interrupted", "TRUE"))
 })
+
+test_that("a single trait trains no phenotype autoencoder unless asked", {
+  sim <- gp_simulate(n = 200, n_loci = 30, n_alleles = 2, n_phenotypes = 1, n_causal = 2,
+                     noise = 0.01, seed = 4)
+  parts <- gp_split(sim, prop = 0.75, seed = 1)
+  ctl <- small_control(additive = FALSE, valid_prop = 0.1, patience = 10)
+  fit <- gpatlas(. ~ ., parts$train, ctl)
+  expect_false(fit$pheno_autoencoder)
+  expect_null(fit$pheno_params)
+  expect_false(any(fit$history$stage == 1))
+  # Stage 2 trains the decoder with the encoder: a genotype-to-trait network that predicts.
+  r <- cor(predict(fit, parts$test)[, 1], parts$test$pheno[, 1])
+  expect_gt(r, 0.7)
+  one <- function(e) {
+    gpatlas(. ~ ., parts$train, quick_control(e, valid_prop = 0, patience = 0,
+                                              calibrate = FALSE, additive = FALSE))$params
+  }
+  e1 <- one(1)
+  e2 <- one(2)
+  expect_false(identical(e1[["decoder.3.weight"]], e2[["decoder.3.weight"]]))
+  expect_false(identical(e1[["decoder.0.weight"]], e2[["decoder.0.weight"]]))
+  expect_error(predict(fit, parts$test, from = "phenotype"), "no phenotype autoencoder")
+  expect_error(gp_importance(fit, parts$test, from = "phenotype", verbose = FALSE),
+               "single_trait_autoencoder")
+  expect_output(print(fit), "one trait: no phenotype autoencoder")
+  expect_equal(nrow(gp_importance(fit, parts$test, verbose = FALSE)$loci), 30L)
+  # Survives saveRDS with the same behaviour.
+  path <- tempfile(fileext = ".rds")
+  saveRDS(fit, path)
+  back <- readRDS(path)
+  expect_equal(predict(back, parts$test), predict(fit, parts$test))
+  expect_error(predict(back, parts$test, from = "phenotype"), "no phenotype autoencoder")
+  # The additive default: no separate phenotype autoencoders either.
+  add <- gpatlas(. ~ ., parts$train, quick_control(5, valid_prop = 0, patience = 0,
+                                                   calibrate = FALSE))
+  expect_false(add$pheno_autoencoder)
+  expect_null(add$pheno_params)
+  # Asked for: the autoencoder is trained and predicts phenotypes.
+  ctl$single_trait_autoencoder <- TRUE
+  ctl$epochs_pheno <- 5
+  with_ae <- gpatlas(. ~ ., parts$train, ctl)
+  expect_true(with_ae$pheno_autoencoder)
+  expect_equal(sum(with_ae$history$stage == 1), 5)
+  expect_equal(dim(predict(with_ae, parts$test, from = "phenotype")), c(50L, 1L))
+  # Two traits: the setting changes nothing.
+  two <- gp_simulate(n = 60, n_loci = 20, n_phenotypes = 2, n_causal = 2, seed = 2)
+  f2 <- gpatlas(. ~ ., two, quick_control(3, valid_prop = 0, patience = 0, calibrate = FALSE))
+  expect_true(f2$pheno_autoencoder)
+  expect_equal(sum(f2$history$stage == 1), 3)
+})

@@ -162,3 +162,90 @@ test_that("the lasso penalty sets first-layer weights exactly to zero, mostly of
   expect_gt(mean(strong$w[!causal, ] == 0), mean(strong$w[causal, ] == 0))
   expect_gt(some$r2, 0.8)
 })
+
+test_that("calibration never reverses a prediction and needs 20 validation values", {
+  set.seed(3)
+  p <- matrix(rnorm(80), 40, 2)
+  obs <- cbind(-0.5 * p[, 1] + rnorm(40, sd = 0.1), 2 * p[, 2] + 1 + rnorm(40, sd = 0.1))
+  cal <- gpatlas:::calibration_fit(p, obs)
+  # Anti-correlated: slope 0, so the trait is predicted by its validation mean.
+  expect_equal(unname(cal[, 1]), c(mean(obs[, 1]), 0))
+  expect_equal(unname(cal[, 2]), unname(stats::coef(stats::lm(obs[, 2] ~ p[, 2]))),
+               tolerance = 1e-8)
+  # Too few observed validation values: no recalibration.
+  small <- obs[1:19, ]
+  expect_equal(unname(gpatlas:::calibration_fit(p[1:19, ], small)),
+               rbind(c(0, 0), c(1, 1)))
+  few <- obs
+  few[20:40, 2] <- NA
+  expect_equal(unname(gpatlas:::calibration_fit(p, few)[, 2]), c(0, 1))
+  # The additive path's shrinkage: in [0, 1], 0 when reversed or too few values.
+  sh <- gpatlas:::network_shrinkage(p, obs)
+  expect_equal(unname(sh["slope", ]), c(0, 1))
+  expect_true(all(sh["slope", ] >= 0 & sh["slope", ] <= 1))
+  expect_equal(unname(gpatlas:::network_shrinkage(p[1:19, ], obs[1:19, ])["slope", ]), c(0, 0))
+  half <- cbind(p[, 1], p[, 2])
+  r <- cbind(0.5 * p[, 1] + rnorm(40, sd = 0.01), p[, 2])
+  expect_equal(unname(gpatlas:::network_shrinkage(half, r)["slope", 1]), 0.5, tolerance = 0.02)
+})
+
+test_that("a network is untrained when it keeps epoch 1 or does not beat a constant", {
+  y_train <- matrix(c(1, 2, 3, 4, NA, 6), 3)
+  y_valid <- matrix(c(2, 2, 5, 5), 2)
+  ctl <- list(mask_missing = TRUE)
+  # Training means 2 and 5: the constant predicts the validation set exactly.
+  expect_equal(gpatlas:::constant_valid_loss(y_train, y_valid, TRUE), 0)
+  expect_equal(gpatlas:::constant_valid_loss(y_train, y_valid + 1, TRUE), 1)
+  # Without masking, a missing value counts as 0: the second training mean is (4 + 6) / 3.
+  expect_equal(gpatlas:::constant_valid_loss(y_train, y_valid, FALSE),
+               mean(c(0, 0, (5 - 10 / 3)^2, (5 - 10 / 3)^2)))
+  res <- function(best, valid) list(loss_geno = rep(1, length(valid)), valid_geno = valid,
+                                    best_epoch_geno = best)
+  vy <- y_valid + 1
+  first <- gpatlas:::network_check(res(1, c(0.5, 0.6, 0.7)), y_train, vy, ctl, 1L, TRUE)
+  expect_true(first$untrained)
+  expect_equal(first$action, "dropped")
+  worse <- gpatlas:::network_check(res(2, c(3, 2, 4)), y_train, vy, ctl, 2L, FALSE)
+  expect_true(worse$untrained)
+  expect_equal(worse$action, "kept")
+  good <- gpatlas:::network_check(res(2, c(0.9, 0.5, 0.7)), y_train, vy, ctl, 1L, TRUE)
+  expect_false(good$untrained)
+  expect_equal(good[c("kept_epoch", "valid_loss", "constant_loss")],
+               data.frame(kept_epoch = 2L, valid_loss = 0.5, constant_loss = 1))
+  # One epoch run, or no validation set: nothing to judge by epoch.
+  expect_false(gpatlas:::network_check(res(1, 0.5), y_train, vy, ctl, 1L, TRUE)$untrained)
+  expect_false(gpatlas:::network_check(res(1, numeric()), y_train, NULL, ctl, 1L,
+                                       TRUE)$untrained)
+})
+
+test_that("an untrained network falls back to the additive path, or warns without it", {
+  sim <- opt_sim()
+  # A learning rate this small leaves the networks at their random start: no better than a
+  # constant on validation data.
+  ctl <- quick_control(4, valid_prop = 0.25, patience = 0, lr = 1e-12, n_seeds = 2L,
+                       additive_pairs = 0L)
+  expect_silent(fit <- gpatlas(. ~ ., sim, ctl))
+  ctl$verbose <- TRUE
+  expect_message(utils::capture.output(gpatlas(. ~ ., sim, ctl)),
+                 "2 of 2 networks did not learn.*dropped")
+  ctl$verbose <- FALSE
+  expect_equal(fit$network_check$untrained, c(TRUE, TRUE))
+  expect_equal(fit$network_check$action, c("dropped", "dropped"))
+  expect_true(all(vapply(fit$calibration, function(cal) all(cal["slope", ] == 0), NA)))
+  add <- gpatlas:::additive_predict(fit$additive, gpatlas:::model_genotypes(fit, sim), 2L)
+  expect_equal(unname(predict(fit, sim)), unname(gpatlas:::unscale_phenotypes(add, fit$scaling)),
+               tolerance = 1e-6)
+  expect_output(print(fit), "2 of 2 networks untrained.*dropped")
+  expect_output(print(summary(fit)), "networks untrained")
+  # Without the additive path the network is the model: kept, with the warning.
+  ctl$additive <- FALSE
+  ctl$calibrate <- TRUE
+  expect_warning(fit2 <- gpatlas(. ~ ., sim, ctl), "kept")
+  expect_equal(fit2$network_check$action, c("kept", "kept"))
+  expect_true(all(vapply(fit2$calibration, function(cal) all(cal["slope", ] >= 0), NA)))
+  # A network that learns is left alone.
+  ok <- gpatlas(. ~ ., sim, quick_control(30, valid_prop = 0.25, n_seeds = 1L,
+                                          additive = FALSE))
+  expect_false(any(ok$network_check$untrained))
+  expect_equal(ok$network_check$action, "none")
+})
