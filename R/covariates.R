@@ -194,3 +194,18 @@ covar_design <- function(covar, xlev) {
   rownames(x) <- rownames(covar)
   list(x = x, xlev = xlev)
 }
+
+# The covariates' part of a fit's predictions for `newdata` (individuals x the fit's traits), or
+# NULL for a fit without covariates.
+covar_part <- function(fit, newdata, addcovar = NULL) {
+  adj <- fit$covar_adjustment
+  if (is.null(adj)) {
+    if (!is.null(addcovar)) {
+      stop("`addcovar` is given but the model was fitted without covariates.", call. = FALSE)
+    }
+    return(NULL)
+  }
+  eff <- gp_covar_effect(adj, newdata, addcovar)[, fit$traits, drop = FALSE]
+  rownames(eff) <- rownames(newdata$pheno)
+  eff
+}

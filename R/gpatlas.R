@@ -49,6 +49,13 @@
 #'   quoted with backticks.
 #' @param data A [gp_data()] object (or anything [as_gp_data()] accepts).
 #' @param control Settings from [gpatlas_control()].
+#' @param addcovar Additive covariates (sex, batch, ...), or `NULL` for none:
+#'   names of columns of the table `data$covar` (as [as_gp_data()] keeps it
+#'   from an R/qtl2 cross), a numeric matrix as for `qtl2::scan1(addcovar = )`,
+#'   or a data frame with factors, rows named by individual id. Their effects
+#'   are fitted per trait by least squares on the training individuals and
+#'   removed before the model is trained ([gp_covar_adjust()]);
+#'   [predict.gpatlas()] adds them back, and importance never includes them.
 #' @return An object of class `gpatlas`: a list with the control, the traits and
 #'   markers used, the phenotype scaling, the network parameters (stored as
 #'   float32 bytes so the fit survives `saveRDS()`), and `history`, a data frame
@@ -61,11 +68,13 @@
 #'                latent_dim = 4, verbose = FALSE))
 #' fit
 #' @export
-gpatlas <- function(formula, data, control = gpatlas_control()) {
+gpatlas <- function(formula, data, control = gpatlas_control(), addcovar = NULL) {
   if (!inherits(control, "gpatlas_control")) {
     stop("`control` must come from gpatlas_control()", call. = FALSE)
   }
   if (!inherits(data, "gp_data")) data <- as_gp_data(data)
+  original <- data
+  if (!is.null(addcovar)) data <- gp_covar_adjust(data, addcovar)
   if (missing(formula) || is.null(formula)) formula <- . ~ .
   if (!inherits(formula, "formula") || length(formula) != 3L) {
     stop("`formula` must be two-sided, e.g. `. ~ .` or `Caffeine ~ .`", call. = FALSE)
@@ -138,8 +147,9 @@ gpatlas <- function(formula, data, control = gpatlas_control()) {
     n_train = n,
     train_ids = rownames(data$pheno)
   ), class = "gpatlas")
+  fit$covar_adjustment <- data$covar_adjustment
   # For fitted(), residuals() and predict() without newdata (R/gpatlas-extract.R).
-  fit$training <- store_training_values(fit, data)
+  fit$training <- store_training_values(fit, original)
   fit
 }
 
@@ -280,6 +290,10 @@ unscale_phenotypes <- function(y, scaling) {
 #'   phenotypes (the phenotype autoencoder).
 #' @param type `"phenotype"` for predicted phenotypes in original units, or
 #'   `"latent"` for the latent codes.
+#' @param addcovar With a fit that has covariates (`gpatlas(addcovar = )`): the
+#'   covariates of `newdata`'s individuals, in the form given to the fit, or
+#'   `NULL` to take them from the fit (training individuals) or from
+#'   `newdata$covar`. Predicted phenotypes include the covariates' effects.
 #' @param ... Unused; anything given is an error.
 #' @return A numeric matrix with one row per individual (row names are the
 #'   individual ids) and one column per trait (`type = "phenotype"`) or per
@@ -293,7 +307,7 @@ unscale_phenotypes <- function(y, scaling) {
 #' head(predict(fit, sim, from = "phenotype", type = "latent"))
 #' @export
 predict.gpatlas <- function(object, newdata, from = c("genotype", "phenotype"),
-                            type = c("phenotype", "latent"), ...) {
+                            type = c("phenotype", "latent"), addcovar = NULL, ...) {
   from <- match.arg(from)
   type <- match.arg(type)
   check_dots_empty(...)
@@ -302,6 +316,10 @@ predict.gpatlas <- function(object, newdata, from = c("genotype", "phenotype"),
   newdata <- prediction_data(object, newdata, from)
   ctl <- unclass(object$control)
   latent <- type == "latent"
+  covar <- covar_part(object, newdata, addcovar)
+  if (from == "phenotype" && !is.null(covar)) {
+    newdata$pheno[, object$traits] <- newdata$pheno[, object$traits, drop = FALSE] - covar
+  }
   if (from == "genotype") {
     if (object$control$epochs_geno < 1L) {
       stop("this model has no trained genotype encoder (epochs_geno = 0)", call. = FALSE)
@@ -332,6 +350,7 @@ predict.gpatlas <- function(object, newdata, from = c("genotype", "phenotype"),
   } else {
     colnames(out) <- object$traits
     out <- unscale_phenotypes(out, object$scaling)
+    if (!is.null(covar)) out <- out + covar
   }
   rownames(out) <- rownames(newdata$pheno)
   out

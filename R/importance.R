@@ -65,6 +65,9 @@ gp_importance <- function(fit, data, from = c("genotype", "phenotype"),
   check_fit(fit, need_geno = from == "genotype")
   if (missing(data)) stop("`data` is required (normally the test set)", call. = FALSE)
   if (!inherits(data, "gp_data")) data <- as_gp_data(data)
+  # Covariates never enter importance: phenotypes are compared without their effects.
+  covar <- if (statistic == "mse" || from == "phenotype") covar_part(fit, data)
+  if (!is.null(covar)) data$pheno[, fit$traits] <- data$pheno[, fit$traits, drop = FALSE] - covar
   ctl <- unclass(fit$control)
   pheno_std <- NULL
   if (statistic == "mse" || from == "phenotype") {
