@@ -162,7 +162,7 @@ additive_part <- function(y_std, geno, n_alleles, control) {
   secs <- system.time(additive <- additive_fit(
     y_std, geno, n_alleles, nfolds = control$additive_folds, seed = control$seed,
     threads = control$threads, pair_top = control$additive_pairs,
-    alpha = control$additive_alpha))
+    alpha = control$additive_alpha, average = isTRUE(control$additive_average)))
   additive$seconds <- secs[["elapsed"]]
   resid <- y_std - additive$oof
   rs <- apply(resid, 2L, stats::sd, na.rm = TRUE)
