@@ -59,8 +59,11 @@ test_that("the presets keep their documented values", {
   expect_equal(c(d$single_trait_autoencoder, p$single_trait_autoencoder,
                  ps$single_trait_autoencoder), c(FALSE, TRUE, TRUE))
   expect_error(gpatlas_control(single_trait_autoencoder = NA), "single_trait_autoencoder")
-  expect_equal(d[c("additive_pairs", "additive_alpha")],
-               list(additive_pairs = 20L, additive_alpha = 1))
+  expect_equal(d[c("additive_pairs", "additive_alpha", "additive_average")],
+               list(additive_pairs = 20L, additive_alpha = 0.5, additive_average = TRUE))
+  expect_equal(p[c("additive_alpha", "additive_average")],
+               list(additive_alpha = 1, additive_average = FALSE))
+  expect_error(gpatlas_control(additive_average = "yes"), "additive_average")
 })
 
 test_that("the help page lists every setting with its preset values", {
