@@ -189,7 +189,8 @@ compare_plot_baseline <- function(object, model_names, label_top) {
   if (!is.na(label_top) && label_top > 0L) {
     lab <- utils::head(tab[order(-abs(tab$difference)), , drop = FALSE], label_top)
     p <- p + ggplot2::geom_text(data = lab, ggplot2::aes(label = trait), size = 2.7,
-                                vjust = -0.8, colour = "grey20", check_overlap = TRUE)
+                                vjust = -0.8, hjust = "inward", colour = "grey20",
+                                check_overlap = TRUE)
   }
   p + ggplot2::coord_equal(xlim = lim, ylim = lim) +
     ggplot2::labs(x = bquote("Held-out" ~ italic(R)^2 * "," ~ .(model_names[2L])),
