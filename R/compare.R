@@ -108,14 +108,26 @@ print.gp_compare <- function(x, n = 6L, ...) {
 #' Plot a model comparison: G-P Atlas against a baseline, or against heritability
 #'
 #' `type = "baseline"` draws each trait's held-out R^2 of the baseline (x)
-#' against G-P Atlas (y) with the line y = x. `type = "heritability"` draws
-#' both models' held-out R^2 against each trait's broad-sense heritability,
-#' the ceiling for any genotype-only model (line y = x).
+#' against the fitted model (y) on equal axes, with the line y = x: points
+#' above it are traits where the model beats the baseline. The subtitle gives
+#' the number of wins and the paired Wilcoxon test of [gp_compare()].
+#' `type = "heritability"` draws both models' held-out R^2 against each
+#' trait's broad-sense heritability, the ceiling for any genotype-only model
+#' (line y = x).
+#'
+#' Titles are short and the test result sits in the subtitle, so the figure
+#' keeps its text at widths down to about 4 in; axis labels use plotmath
+#' (\eqn{R^2}, \eqn{H^2}).
 #'
 #' @param object A `gp_compare` result.
 #' @param type `"baseline"` or `"heritability"`.
 #' @param heritability For `type = "heritability"`: a numeric vector named by
-#'   trait (e.g. `H2_broad` of the yeast cross).
+#'   trait (e.g. `H2_broad` of [byxrm_heritability]).
+#' @param labels Optional names of the two models, `c(fit, baseline)`, for
+#'   axes and legend. By default `"G-P Atlas"` for a [gpatlas()] fit and the
+#'   method of a [gp_qtl_baseline()] (`"lasso"`, `"forward selection"`, ...).
+#' @param label_top Label the traits with the `label_top` largest differences
+#'   between the models (0 for none; `type = "baseline"` only).
 #' @param ... Unused.
 #' @return A ggplot object.
 #' @examples
@@ -126,40 +138,99 @@ print.gp_compare <- function(x, n = 6L, ...) {
 #'                  geno_hidden = 16, pheno_hidden = 8, decoder_hidden = 8,
 #'                  latent_dim = 4, verbose = FALSE))
 #'   cmp <- gp_compare(fit, gp_qtl_baseline(sim), sim)
-#'   ggplot2::autoplot(cmp)
+#'   ggplot2::autoplot(cmp, label_top = 1)
 #'   ggplot2::autoplot(cmp, type = "heritability",
 #'                     heritability = c(phen_01 = 0.8, phen_02 = 0.6, phen_03 = 0.7))
 #' }
 #' @exportS3Method ggplot2::autoplot
 autoplot.gp_compare <- function(object, type = c("baseline", "heritability"),
-                                heritability = NULL, ...) {
+                                heritability = NULL, labels = NULL, label_top = 0L, ...) {
   plots_need_ggplot2()
   type <- match.arg(type)
-  tab <- object$table
-  if (type == "baseline") {
-    return(ggplot2::ggplot(tab, ggplot2::aes(x = r2_baseline, y = r2_gpatlas)) +
-      ggplot2::geom_abline(slope = 1, intercept = 0, linetype = "dashed", colour = "grey50") +
-      ggplot2::geom_point(colour = "steelblue4") +
-      ggplot2::coord_equal() +
-      ggplot2::labs(x = "held-out R^2, baseline", y = "held-out R^2, G-P Atlas",
-                    title = sprintf("G-P Atlas better on %d of %d traits (Wilcoxon p = %s)",
-                                    object$n_wins, object$n_traits,
-                                    format.pval(object$p_value, digits = 2))) +
-      ggplot2::theme_bw())
-  }
+  model_names <- compare_display_names(object, labels)
+  if (type == "baseline") return(compare_plot_baseline(object, model_names, label_top))
   if (!is.numeric(heritability) || is.null(names(heritability))) {
     stop("`heritability` must be a numeric vector named by trait", call. = FALSE)
   }
+  tab <- object$table
   tab <- tab[tab$trait %in% names(heritability), , drop = FALSE]
   if (!nrow(tab)) stop("no trait of the comparison has a heritability", call. = FALSE)
   long <- data.frame(trait = rep(tab$trait, 2L),
-                     model = rep(c("G-P Atlas", "baseline"), each = nrow(tab)),
+                     model = factor(rep(model_names, each = nrow(tab)), levels = model_names),
                      r2 = c(tab$r2_gpatlas, tab$r2_baseline),
                      h2 = rep(unname(heritability[tab$trait]), 2L))
-  ggplot2::ggplot(long, ggplot2::aes(x = h2, y = r2, colour = model)) +
+  lim <- compare_limits(c(long$r2, long$h2))
+  ggplot2::ggplot(long, ggplot2::aes(x = h2, y = r2, colour = model, shape = model)) +
     ggplot2::geom_abline(slope = 1, intercept = 0, linetype = "dashed", colour = "grey50") +
-    ggplot2::geom_point() +
-    ggplot2::labs(x = "broad-sense heritability", y = "held-out R^2", colour = NULL,
-                  title = "Held-out R^2 against the heritability ceiling") +
-    ggplot2::theme_bw()
+    ggplot2::geom_point(size = 1.8) +
+    ggplot2::scale_colour_manual(values = c("#1F5A8C", "#D55E00")) +
+    ggplot2::scale_shape_manual(values = c(16, 17)) +
+    ggplot2::coord_equal(xlim = lim, ylim = lim) +
+    ggplot2::labs(x = expression("Broad-sense heritability" ~ italic(H)^2),
+                  y = expression("Held-out" ~ italic(R)^2), colour = NULL, shape = NULL,
+                  title = "Accuracy against the heritability ceiling",
+                  subtitle = sprintf("%d traits; dashed line: R\u00b2 = H\u00b2", nrow(tab))) +
+    compare_theme() +
+    ggplot2::theme(legend.position = "bottom")
+}
+
+compare_plot_baseline <- function(object, model_names, label_top) {
+  tab <- object$table[!is.na(object$table$difference), , drop = FALSE]
+  lim <- compare_limits(c(tab$r2_gpatlas, tab$r2_baseline))
+  n_wins <- if (is.null(object$n_wins)) sum(tab$difference > 0) else object$n_wins
+  n_traits <- if (is.null(object$n_traits)) nrow(tab) else object$n_traits
+  p_text <- if (is.null(object$p_value) || is.na(object$p_value)) "no test" else
+    sprintf("paired Wilcoxon p = %s", format.pval(object$p_value, digits = 2))
+  p <- ggplot2::ggplot(tab, ggplot2::aes(x = r2_baseline, y = r2_gpatlas)) +
+    ggplot2::geom_abline(slope = 1, intercept = 0, linetype = "dashed", colour = "grey50") +
+    ggplot2::geom_point(shape = 21, size = 2, fill = "#1F5A8C", colour = "white", stroke = 0.3)
+  label_top <- as.integer(label_top)
+  if (!is.na(label_top) && label_top > 0L) {
+    lab <- utils::head(tab[order(-abs(tab$difference)), , drop = FALSE], label_top)
+    p <- p + ggplot2::geom_text(data = lab, ggplot2::aes(label = trait), size = 2.7,
+                                vjust = -0.8, hjust = "inward", colour = "grey20",
+                                check_overlap = TRUE)
+  }
+  p + ggplot2::coord_equal(xlim = lim, ylim = lim) +
+    ggplot2::labs(x = bquote("Held-out" ~ italic(R)^2 * "," ~ .(model_names[2L])),
+                  y = bquote("Held-out" ~ italic(R)^2 * "," ~ .(model_names[1L])),
+                  title = sprintf("%s vs %s", model_names[1L], model_names[2L]),
+                  subtitle = sprintf("%s better on %d of %d traits; %s", model_names[1L], n_wins,
+                                     n_traits, p_text)) +
+    compare_theme()
+}
+
+# Display names of the two models: given, else from the labels stored by gp_compare().
+compare_display_names <- function(object, labels) {
+  if (!is.null(labels)) {
+    if (!is.character(labels) || length(labels) != 2L || anyNA(labels)) {
+      stop("`labels` must be two model names, c(fit, baseline)", call. = FALSE)
+    }
+    return(unname(labels))
+  }
+  stored <- object$labels
+  if (is.null(stored)) stored <- c(fit = "gpatlas", baseline = "baseline")
+  pretty <- c(gpatlas = "G-P Atlas", "QTL forward" = "forward selection",
+              "QTL scanone" = "single-QTL scan", "QTL lasso" = "lasso", "QTL ridge" = "ridge")
+  out <- unname(stored[c("fit", "baseline")])
+  known <- out %in% names(pretty)
+  out[known] <- pretty[out[known]]
+  if (identical(out[1L], out[2L])) out <- paste(out, c("(fit)", "(baseline)"))
+  out
+}
+
+# Common axis limits of both models' R^2 (and heritability), with a little room.
+compare_limits <- function(values) {
+  values <- values[is.finite(values)]
+  if (!length(values)) return(c(0, 1))
+  lim <- range(values, 0)
+  lim + c(-1, 1) * 0.03 * max(diff(lim), 0.1)
+}
+
+compare_theme <- function() {
+  ggplot2::theme_bw(base_size = 11) +
+    ggplot2::theme(plot.title.position = "plot",
+                   plot.title = ggplot2::element_text(face = "bold", size = 12),
+                   plot.subtitle = ggplot2::element_text(size = 9.5, colour = "grey25"),
+                   panel.grid.minor = ggplot2::element_blank())
 }

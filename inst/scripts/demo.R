@@ -71,3 +71,6 @@ if (requireNamespace("ggplot2", quietly = TRUE)) {
 } else {
   cat("\nInstall ggplot2 for the plot.\n")
 }
+
+cat("\nReal data: the BYxRM yeast cross ships as `byxrm` (with `byxrm_qtl` and",
+    "`byxrm_heritability`);\nvignette(\"getting-started\", package = \"gpatlas\") fits it.\n")
