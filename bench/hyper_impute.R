@@ -2,7 +2,7 @@
 # imputation by R/qtl (as_gp_data(cross, impute = "argmax") vs impute = "none").
 #
 # Command (from the package root, installed build on R_LIBS):
-#   R_LIBS=/work/lib-idioms Rscript bench/hyper_impute.R > bench/results/hyper_impute.txt
+#   Rscript bench/hyper_impute.R > bench/results/hyper_impute.txt
 #
 # Data: qtl::hyper (250 backcross mice, 174 markers with the X, trait bp; 52% of calls missing:
 # only the extreme mice were genotyped genome-wide). Same split (80% train, seed 1) and the
