@@ -18,9 +18,13 @@ print.gpatlas <- function(x, ...) {
     slope <- vapply(x$calibration, function(cal) cal["slope", ] / x$additive$resid_scale,
                     numeric(length(x$traits)))
     kept <- sum(rowMeans(matrix(slope, nrow = length(x$traits))) > 0)
-    cat(sprintf(paste0("  additive path: lasso per trait (%d-fold CV), %d markers with an effect; ",
-                       "the networks model its residuals, kept for %d of %d traits\n"),
-                x$additive$nfolds, sum(nz > 0), kept, length(x$traits)))
+    alpha <- if (is.null(ctl$additive_alpha)) 1 else ctl$additive_alpha
+    penalty <- if (alpha < 1) sprintf("elastic net (alpha %g)", alpha) else "lasso"
+    n_pairs <- if (is.null(x$additive$pairs)) 0L else nrow(x$additive$pairs)
+    cat(sprintf(paste0("  additive path: %s per trait (%d-fold CV), %d markers with an effect, ",
+                       "%d pair terms;\n    the networks model its residuals, kept for %d of %d ",
+                       "traits\n"),
+                penalty, x$additive$nfolds, sum(nz > 0), n_pairs, kept, length(x$traits)))
   }
   cat(network_notes(x), sep = "")
   h <- x$history
