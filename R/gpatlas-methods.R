@@ -197,12 +197,13 @@ autoplot.gpatlas <- function(object, log_y = FALSE, ...) {
   p
 }
 
-#' Plot individuals in the latent space
+#' Individuals in the latent space
 #'
 #' Encodes `data` into the latent space of a fit (through the phenotype
-#' encoder or the genotype encoder) and draws two dimensions: the first two
+#' encoder or the genotype encoder) and takes two dimensions: the first two
 #' principal components of the latent codes (`method = "pca"`, default) or
-#' the first two latent dimensions (`method = "first"`).
+#' the first two latent dimensions (`method = "first"`). `gp_latent_data()`
+#' returns them, `gp_plot_latent()` draws them.
 #'
 #' @param fit A `gpatlas` fit.
 #' @param data A [gp_data()] object.
@@ -211,19 +212,23 @@ autoplot.gpatlas <- function(object, log_y = FALSE, ...) {
 #' @param colour `NULL`, the name of a trait in `data`, or a vector with one
 #'   value per individual used to colour the points.
 #' @param method `"pca"` or `"first"`.
-#' @return A ggplot object.
+#' @return `gp_latent_data()`: a data frame with one row per individual (row
+#'   names the ids) and columns `dim1`, `dim2` and, with `colour`,
+#'   `colour_value`; attributes `labels` (axis labels, with the share of
+#'   variance of each principal component) and `colour_name`.
+#'   `gp_plot_latent()`: a ggplot object drawn from it.
 #' @examples
+#' sim <- gp_simulate(n = 60, n_loci = 30, n_phenotypes = 3, n_causal = 2, seed = 1)
+#' fit <- gpatlas(. ~ ., sim, gpatlas_control(epochs_pheno = 5, epochs_geno = 5,
+#'                geno_hidden = 16, pheno_hidden = 8, decoder_hidden = 8,
+#'                latent_dim = 4, verbose = FALSE))
+#' head(gp_latent_data(fit, sim))
 #' if (requireNamespace("ggplot2", quietly = TRUE)) {
-#'   sim <- gp_simulate(n = 60, n_loci = 30, n_phenotypes = 3, n_causal = 2, seed = 1)
-#'   fit <- gpatlas(. ~ ., sim, gpatlas_control(epochs_pheno = 5, epochs_geno = 5,
-#'                  geno_hidden = 16, pheno_hidden = 8, decoder_hidden = 8,
-#'                  latent_dim = 4, verbose = FALSE))
 #'   gp_plot_latent(fit, sim, colour = colnames(sim$pheno)[1])
 #' }
 #' @export
-gp_plot_latent <- function(fit, data, from = c("phenotype", "genotype"), colour = NULL,
+gp_latent_data <- function(fit, data, from = c("phenotype", "genotype"), colour = NULL,
                            method = c("pca", "first")) {
-  plots_need_ggplot2()
   from <- match.arg(from)
   method <- match.arg(method)
   if (!inherits(fit, "gpatlas")) stop("`fit` must be a gpatlas fit", call. = FALSE)
@@ -232,13 +237,11 @@ gp_plot_latent <- function(fit, data, from = c("phenotype", "genotype"), colour 
   if (method == "pca") {
     pc <- stats::prcomp(z, center = TRUE, scale. = FALSE)
     share <- pc$sdev^2 / sum(pc$sdev^2)
-    d <- data.frame(dim1 = pc$x[, 1L], dim2 = pc$x[, 2L])
-    xlab <- sprintf("Latent PC1 (%.0f%%)", 100 * share[1L])
-    ylab <- sprintf("Latent PC2 (%.0f%%)", 100 * share[2L])
+    d <- data.frame(dim1 = pc$x[, 1L], dim2 = pc$x[, 2L], row.names = rownames(z))
+    labels <- sprintf("Latent PC%d (%.0f%%)", 1:2, 100 * share[1:2])
   } else {
-    d <- data.frame(dim1 = z[, 1L], dim2 = z[, 2L])
-    xlab <- "Latent dimension 1"
-    ylab <- "Latent dimension 2"
+    d <- data.frame(dim1 = z[, 1L], dim2 = z[, 2L], row.names = rownames(z))
+    labels <- sprintf("Latent dimension %d", 1:2)
   }
   colour_name <- NULL
   if (!is.null(colour)) {
@@ -255,17 +258,30 @@ gp_plot_latent <- function(fit, data, from = c("phenotype", "genotype"), colour 
     }
     d$colour_value <- colour
   }
-  p <- if (is.null(colour)) {
+  attr(d, "labels") <- labels
+  attr(d, "colour_name") <- colour_name
+  attr(d, "from") <- from
+  d
+}
+
+#' @rdname gp_latent_data
+#' @export
+gp_plot_latent <- function(fit, data, from = c("phenotype", "genotype"), colour = NULL,
+                           method = c("pca", "first")) {
+  plots_need_ggplot2()
+  d <- gp_latent_data(fit, data, from, colour, method)
+  labels <- attr(d, "labels")
+  p <- if (is.null(d$colour_value)) {
     ggplot2::ggplot(d, ggplot2::aes(x = dim1, y = dim2)) +
       ggplot2::geom_point(colour = "steelblue4", alpha = 0.7, size = 1.3)
   } else {
     q <- ggplot2::ggplot(d, ggplot2::aes(x = dim1, y = dim2, colour = colour_value)) +
       ggplot2::geom_point(alpha = 0.8, size = 1.3) +
-      ggplot2::labs(colour = colour_name)
+      ggplot2::labs(colour = attr(d, "colour_name"))
     if (is.numeric(d$colour_value)) q <- q + ggplot2::scale_colour_viridis_c()
     q
   }
-  p + ggplot2::labs(x = xlab, y = ylab,
-                    title = sprintf("Latent space (%s encoder)", from)) +
+  p + ggplot2::labs(x = labels[1L], y = labels[2L],
+                    title = sprintf("Latent space (%s encoder)", attr(d, "from"))) +
     ggplot2::theme_bw()
 }

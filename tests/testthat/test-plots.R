@@ -187,3 +187,18 @@ test_that("the data behind the known-loci and effect plots come without ggplot2"
   expect_error(gp_effects_data(imp3, list(weights = w[1:2, , , drop = FALSE])),
                "do not match")
 })
+
+test_that("gp_latent_data gives the coordinates the latent plot draws", {
+  f <- plot_fixture()
+  z <- predict(f$fit, f$sim, from = "phenotype", type = "latent")
+  first <- gp_latent_data(f$fit, f$sim, method = "first")
+  expect_equal(unname(as.matrix(first[, c("dim1", "dim2")])), unname(z[, 1:2]))
+  expect_equal(rownames(first), rownames(z))
+  pc <- gp_latent_data(f$fit, f$sim, colour = colnames(f$sim$pheno)[2])
+  # principal components are centred and the first carries at least the second's variance
+  expect_equal(mean(pc$dim1), 0, tolerance = 1e-8)
+  expect_gte(stats::var(pc$dim1), stats::var(pc$dim2))
+  expect_equal(pc$colour_value, unname(f$sim$pheno[, 2]))
+  expect_match(attr(pc, "labels")[1], "^Latent PC1 \\(")
+  expect_error(gp_latent_data(f$fit, f$sim, colour = 1:3), "3 values for 60 individuals")
+})
