@@ -21,7 +21,9 @@
 #' a network that cannot beat the additive path on its validation individuals
 #' usually meets the same limit of the data with any seed, a retry doubles the
 #' time, and the additive path is a complete, sound model on its own (latent
-#' codes from genotypes still come from the dropped networks). Without the
+#' codes from genotypes still come from the dropped networks). For the same
+#' reason, when the first network of several (`n_seeds`) is dropped, the
+#' others are not trained and the fit keeps that one. Without the
 #' additive path the network is the whole model: it is kept, and `gpatlas()`
 #' warns. Each fit records the checks in
 #' `network_check` (columns `member`, `kept_epoch`, `valid_loss`,
@@ -158,7 +160,7 @@ gpatlas <- function(formula, data, control = gpatlas_control(), addcovar = NULL)
 # new individuals. Without it the networks learn the standardized phenotypes themselves.
 additive_part <- function(y_std, geno, n_alleles, control) {
   if (!isTRUE(control$additive)) return(list(additive = NULL, target = y_std, resid = NULL))
-  if (isTRUE(control$verbose)) message("additive path: lasso per trait")
+  if (isTRUE(control$verbose)) message("additive path: penalized regression per trait")
   secs <- system.time(additive <- additive_fit(
     y_std, geno, n_alleles, nfolds = control$additive_folds, seed = control$seed,
     threads = control$threads, pair_top = control$additive_pairs,

@@ -27,6 +27,19 @@ fit_networks <- function(target, geno, n_alleles, control, seeds, resid, resid_s
     history[[k]] <- res$history
     calibration[k] <- list(res$calibration)
     checks[[k]] <- res$check
+    # With the additive path, a first network that cannot beat it on its validation individuals
+    # is dropped; the others differ from it only by seed and meet the same limit of the data,
+    # so they are not trained.
+    if (k == 1L && length(seeds) > 1L && !is.null(resid) && isTRUE(res$check$untrained)) {
+      if (isTRUE(control$verbose)) {
+        message("the first network does not beat the additive path: the others are not trained")
+      }
+      members <- members[1L]
+      history <- history[1L]
+      calibration <- calibration[1L]
+      checks <- checks[1L]
+      break
+    }
   }
   history <- do.call(rbind, history)
   rownames(history) <- NULL

@@ -227,15 +227,18 @@ test_that("an untrained network falls back to the additive path, or warns withou
   expect_silent(fit <- gpatlas(. ~ ., sim, ctl))
   ctl$verbose <- TRUE
   expect_message(utils::capture.output(gpatlas(. ~ ., sim, ctl)),
-                 "2 of 2 networks did not learn.*dropped")
+                 "the others are not trained")
   ctl$verbose <- FALSE
-  expect_equal(fit$network_check$untrained, c(TRUE, TRUE))
-  expect_equal(fit$network_check$action, c("dropped", "dropped"))
+  # the first network is dropped, so the second (another seed) is not trained
+  expect_equal(fit$network_check$untrained, TRUE)
+  expect_equal(fit$network_check$action, "dropped")
+  expect_length(fit$ensemble, 0L)
+  expect_equal(unique(fit$history$member), 1L)
   expect_true(all(vapply(fit$calibration, function(cal) all(cal["slope", ] == 0), NA)))
   add <- gpatlas:::additive_predict(fit$additive, gpatlas:::model_genotypes(fit, sim), 2L)
   expect_equal(unname(predict(fit, sim)), unname(gpatlas:::unscale_phenotypes(add, fit$scaling)),
                tolerance = 1e-6)
-  expect_output(print(fit), "2 of 2 networks untrained.*dropped")
+  expect_output(print(fit), "1 of 1 networks untrained.*dropped")
   expect_output(print(summary(fit)), "networks untrained")
   # Without the additive path the network is the model: kept, with the warning.
   ctl$additive <- FALSE
