@@ -1,6 +1,6 @@
 # Conversion speed of as_gp_data() for a multi-parent probability set (issue target: < 10 s).
 #
-# Usage: R_LIBS=<library with gpatlas> Rscript bench/qtl2_convert.R [n_ind] [n_mar] [n_chr]
+# Usage: Rscript bench/qtl2_convert.R [n_ind] [n_mar] [n_chr] > bench/results/qtl2_convert.txt
 # Defaults: 500 individuals x 10,000 markers (20 chromosomes of 500) x 8 founders. Simulates
 # allele probabilities shaped like qtl2::genoprob_to_alleleprob() output for inbred lines (each
 # individual carries one founder per block of 25 markers with probability 0.6-1, the rest spread

@@ -30,7 +30,7 @@ import statistics
 import sys
 import time
 
-DEFAULT_DIR = "/work/shared/data/byxrm"
+DEFAULT_DIR = "../shared/data/byxrm"
 
 
 def parse_args(argv=None):

@@ -7,7 +7,7 @@
 # Usage, from the repository root after `make install`:
 #   Rscript bench/vignette_time.R [vignette names...]  (default: all in vignettes/;
 #   writes bench/results/vignette_time.txt)
-limits <- c("getting-started" = 60, "gpatlas-vs-linear" = 120)
+limits <- c("getting-started" = 60, "gpatlas-vs-linear" = 120, qtl2 = 120)
 args <- commandArgs(trailingOnly = TRUE)
 names <- if (length(args)) args else names(limits)
 # Kept after the run (R removes its own tempdir() on exit): HTML and figure files to inspect.
