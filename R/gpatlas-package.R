@@ -11,4 +11,5 @@
 #' @docType package
 #' @keywords internal
 #' @importFrom Rcpp evalCpp
+#' @importFrom stats coef fitted nobs predict residuals
 NULL
