@@ -9,10 +9,6 @@ cpp_control_parse <- function(control) {
     .Call(`_gpatlas_cpp_control_parse`, control)
 }
 
-cpp_fit_core <- function(pheno, geno, n_alleles, control, verbose, init = NULL, valid_pheno = NULL, valid_geno = NULL) {
-    .Call(`_gpatlas_cpp_fit_core`, pheno, geno, n_alleles, control, verbose, init, valid_pheno, valid_geno)
-}
-
 cpp_predict_genotype_core <- function(params, control, n_pheno, geno, n_alleles, latent) {
     .Call(`_gpatlas_cpp_predict_genotype_core`, params, control, n_pheno, geno, n_alleles, latent)
 }
@@ -31,6 +27,34 @@ cpp_lasso_cv <- function(x, y, fold, n_folds, nlambda, lambda_min_ratio, patienc
 
 cpp_lasso_fit <- function(x, y, lambda, tol, alpha = 1.0) {
     .Call(`_gpatlas_cpp_lasso_fit`, x, y, lambda, tol, alpha)
+}
+
+cpp_model_fit <- function(pheno, geno, n_alleles, control, model, verbose) {
+    .Call(`_gpatlas_cpp_model_fit`, pheno, geno, n_alleles, control, model, verbose)
+}
+
+cpp_model_predict <- function(model, data, from_genotype, latent, n_alleles) {
+    .Call(`_gpatlas_cpp_model_predict`, model, data, from_genotype, latent, n_alleles)
+}
+
+cpp_additive_fit <- function(y, geno, n_alleles, settings) {
+    .Call(`_gpatlas_cpp_additive_fit`, y, geno, n_alleles, settings)
+}
+
+cpp_additive_predict <- function(additive, geno, n_alleles) {
+    .Call(`_gpatlas_cpp_additive_predict`, additive, geno, n_alleles)
+}
+
+cpp_calibration <- function(pred, obs, shrinkage) {
+    .Call(`_gpatlas_cpp_calibration`, pred, obs, shrinkage)
+}
+
+cpp_constant_valid_loss <- function(y_train, y_valid, mask_missing) {
+    .Call(`_gpatlas_cpp_constant_valid_loss`, y_train, y_valid, mask_missing)
+}
+
+cpp_network_check <- function(valid_geno, best_epoch, y_train, y_valid, mask_missing, additive) {
+    .Call(`_gpatlas_cpp_network_check`, valid_geno, best_epoch, y_train, y_valid, mask_missing, additive)
 }
 
 cpp_vida <- function(importance, z_thresholds, percentiles, method, alleles, partner_fraction, threads, block_size, verbose) {

@@ -84,8 +84,8 @@ check_gp_data <- function(data, arg = "data") {
 }
 
 # Phenotypes of `data` for the traits of `fit`: present, finite, and within float32 once
-# put on the model's scale; returns them on that scale.
-model_phenotypes <- function(fit, data, arg) {
+# put on the model's scale; returns them on that scale (`scaled = FALSE`: as they are).
+model_phenotypes <- function(fit, data, arg, scaled = TRUE) {
   check_gp_data(data, arg)
   missing_traits <- setdiff(fit$traits, colnames(data$pheno))
   if (length(missing_traits)) {
@@ -94,9 +94,9 @@ model_phenotypes <- function(fit, data, arg) {
   }
   y <- data$pheno[, fit$traits, drop = FALSE]
   check_phenotype_values(y, arg)
-  scaled <- scale_phenotypes(y, fit$scaling)
-  check_float32_range(scaled, arg, " on the model's standardized scale", "")
-  scaled
+  std <- scale_phenotypes(y, fit$scaling)
+  check_float32_range(std, arg, " on the model's standardized scale", "")
+  if (scaled) std else y
 }
 
 # Genotypes of `data` for the markers of `fit`: whole-number codes the model knows.

@@ -16,10 +16,6 @@ core_settings <- function(control, stored = FALSE) {
   control
 }
 
-cpp_fit <- function(pheno, geno, n_alleles, control, ...) {
-  cpp_fit_core(pheno, geno, n_alleles, core_settings(control), ...)
-}
-
 cpp_predict_genotype <- function(params, control, ...) {
   cpp_predict_genotype_core(params, core_settings(control, stored = TRUE), ...)
 }

@@ -94,83 +94,80 @@ gpatlas <- function(formula, data, control = gpatlas_control(), addcovar = NULL)
   if (any(all_na)) {
     stop(sprintf("trait '%s' has no observed values", traits[which(all_na)[1L]]), call. = FALSE)
   }
-  scaling <- phenotype_scaling(y, control$standardize)
-  y_std <- scale_phenotypes(y, scaling)
   geno <- data$geno[, markers, drop = FALSE]
   storage.mode(geno) <- "integer"
-
-  part <- additive_part(y_std, geno, data$n_alleles, control)
-  additive <- part$additive
-  seeds <- control$seed + 1000 * (seq_len(control$n_seeds) - 1L)
+  storage.mode(y) <- "double"
   # One trait: no phenotype autoencoder unless asked (stage 2 then trains the decoder too).
   autoencoder <- length(traits) > 1L || isTRUE(control$single_trait_autoencoder) ||
     control$epochs_geno < 1L
-  ctl_net <- control
-  if (!autoencoder) {
-    ctl_net$epochs_pheno <- 0L
-    if (isTRUE(control$verbose)) {
-      message("one trait: no phenotype autoencoder (see `single_trait_autoencoder`)")
-    }
-  }
-  nets <- fit_networks(part$target, geno, as.integer(data$n_alleles), ctl_net, seeds,
-                       part$resid, additive$resid_scale)
-  network_warning(nets$checks, isTRUE(control$verbose))
-  members <- nets$members
-  calibration <- nets$calibration
-  history <- nets$history
-  # With the additive path the networks above learned residuals; phenotype-to-phenotype
-  # prediction and the phenotype latent space come from autoencoders of the phenotypes.
-  pheno_members <- NULL
-  if (!is.null(additive) && autoencoder) {
-    ctl_p <- control
-    ctl_p$epochs_geno <- 0L
-    pheno_members <- lapply(seq_along(seeds), function(k) {
-      ctl_p$seed <- seeds[k]
-      fit_member(y_std, geno, as.integer(data$n_alleles), ctl_p, k)$params
-    })
-    additive$oof <- NULL
-  }
-  fit <- structure(list(
-    call = match.call(),
-    formula = formula,
-    control = control,
-    traits = traits,
-    markers = data$markers[match(markers, colnames(data$geno)), , drop = FALSE],
-    n_alleles = as.integer(data$n_alleles),
-    scaling = scaling,
-    params = members[[1L]],
-    ensemble = members[-1L],
-    calibration = if (control$calibrate || !is.null(additive)) calibration,
-    additive = additive,
-    pheno_params = pheno_members,
-    pheno_autoencoder = autoencoder,
-    network_check = nets$checks,
-    history = history,
-    n_train = n,
-    train_ids = rownames(data$pheno)
-  ), class = "gpatlas")
+  core <- cpp_model_fit(y, geno, as.integer(data$n_alleles), core_settings(control),
+                        model_settings(control, autoencoder), isTRUE(control$verbose))
+  fit <- fit_from_core(core, control, traits, autoencoder)
+  network_warning(fit$network_check, isTRUE(control$verbose))
+  fit$call <- match.call()
+  fit$formula <- formula
+  fit$markers <- data$markers[match(markers, colnames(data$geno)), , drop = FALSE]
+  fit$n_alleles <- as.integer(data$n_alleles)
+  fit$n_train <- n
+  fit$train_ids <- rownames(data$pheno)
   fit$covar_adjustment <- data$covar_adjustment
   # For fitted(), residuals() and predict() without newdata (R/gpatlas-extract.R).
-  fit$training <- store_training_values(fit, original)
+  fitted <- core$fitted
+  if (!is.null(fitted)) {
+    dimnames(fitted) <- list(rownames(data$pheno), traits)
+    covar <- covar_part(fit, original)
+    if (!is.null(covar)) fitted <- fitted + covar
+  }
+  fit$training <- list(fitted = fitted, observed = original$pheno[, traits, drop = FALSE])
   fit
 }
 
-# The additive path (when the settings ask for it) and what it leaves for the networks: its
-# out-of-fold residuals, scaled to unit variance per trait, which are as large as its errors on
-# new individuals. Without it the networks learn the standardized phenotypes themselves.
-additive_part <- function(y_std, geno, n_alleles, control) {
-  if (!isTRUE(control$additive)) return(list(additive = NULL, target = y_std, resid = NULL))
-  if (isTRUE(control$verbose)) message("additive path: penalized regression per trait")
-  secs <- system.time(additive <- additive_fit(
-    y_std, geno, n_alleles, nfolds = control$additive_folds, seed = control$seed,
-    threads = control$threads, pair_top = control$additive_pairs,
-    alpha = control$additive_alpha, average = isTRUE(control$additive_average)))
-  additive$seconds <- secs[["elapsed"]]
-  resid <- y_std - additive$oof
-  rs <- apply(resid, 2L, stats::sd, na.rm = TRUE)
-  rs[!is.finite(rs) | rs <= 0] <- 1
-  additive$resid_scale <- rs
-  list(additive = additive, target = sweep(resid, 2L, rs, "/"), resid = resid)
+# The settings of the model as a whole that the core's fit_model() reads besides the networks'.
+model_settings <- function(control, autoencoder) {
+  list(n_seeds = as.integer(control$n_seeds), valid_prop = control$valid_prop,
+       calibrate = isTRUE(control$calibrate), standardize = isTRUE(control$standardize),
+       additive = isTRUE(control$additive), additive_folds = as.integer(control$additive_folds),
+       additive_alpha = control$additive_alpha,
+       additive_average = isTRUE(control$additive_average),
+       additive_pairs = as.integer(control$additive_pairs), autoencoder = autoencoder)
+}
+
+# The fit object from the core's model: names, data frames and the layout that predict(),
+# importance and saved fits rely on.
+fit_from_core <- function(core, control, traits, autoencoder) {
+  if (length(core$unscaled)) {
+    warning(sprintf("trait%s without variation left unscaled: %s",
+                    if (length(core$unscaled) > 1L) "s" else "",
+                    paste(traits[core$unscaled], collapse = ", ")), call. = FALSE)
+  }
+  members <- core$members
+  additive <- core$additive
+  if (!is.null(additive)) {
+    dimnames(additive$freq) <- list(NULL, seq_len(ncol(additive$freq)) - 1L)
+    additive$pairs <- as.data.frame(additive$pairs)
+    additive$resid_scale <- core$resid_scale
+    additive$seconds <- core$additive_seconds
+    if (autoencoder) additive$oof <- NULL
+  }
+  calibration <- lapply(members, function(mb) {
+    if (!is.null(mb$calibration)) colnames(mb$calibration) <- traits
+    mb$calibration
+  })
+  structure(list(
+    control = control,
+    traits = traits,
+    scaling = list(center = stats::setNames(core$center, traits),
+                   scale = stats::setNames(core$scale, traits)),
+    params = members[[1L]]$params,
+    ensemble = lapply(members[-1L], `[[`, "params"),
+    calibration = if (control$calibrate || !is.null(additive)) calibration,
+    additive = additive,
+    pheno_params = if (length(core$pheno_members)) lapply(core$pheno_members, `[[`, "params"),
+    pheno_autoencoder = autoencoder,
+    network_check = member_checks(members),
+    history = member_history(members),
+    validation = lapply(members, `[[`, "valid")
+  ), class = "gpatlas")
 }
 
 # Resolves one side of the model formula to names, erroring on unknown ones.
@@ -257,22 +254,6 @@ formula_chr_markers <- function(expr, available, markers) {
   mk[mk %in% available]
 }
 
-phenotype_scaling <- function(y, standardize) {
-  if (!standardize) {
-    return(list(center = stats::setNames(rep(0, ncol(y)), colnames(y)),
-                scale = stats::setNames(rep(1, ncol(y)), colnames(y))))
-  }
-  center <- colMeans(y, na.rm = TRUE)
-  s <- apply(y, 2L, stats::sd, na.rm = TRUE)
-  flat <- is.na(s) | s == 0
-  if (any(flat)) {
-    warning(sprintf("trait%s without variation left unscaled: %s", if (sum(flat) > 1) "s" else "",
-                    paste(colnames(y)[flat], collapse = ", ")), call. = FALSE)
-    s[flat] <- 1
-  }
-  list(center = center, scale = s)
-}
-
 scale_phenotypes <- function(y, scaling) {
   sweep(sweep(y, 2L, scaling$center, "-"), 2L, scaling$scale, "/")
 }
@@ -316,46 +297,46 @@ predict.gpatlas <- function(object, newdata, from = c("genotype", "phenotype"),
   check_fit(object, need_geno = from == "genotype", arg = "object")
   if (missing(newdata) || is.null(newdata)) return(predict_training(object, from, type))
   newdata <- prediction_data(object, newdata, from)
-  ctl <- unclass(object$control)
   latent <- type == "latent"
   covar <- covar_part(object, newdata, addcovar)
-  if (from == "phenotype" && !is.null(covar)) {
-    newdata$pheno[, object$traits] <- newdata$pheno[, object$traits, drop = FALSE] - covar
-  }
   if (from == "genotype") {
     if (object$control$epochs_geno < 1L) {
       stop("this model has no trained genotype encoder (epochs_geno = 0)", call. = FALSE)
     }
-    geno <- model_genotypes(object, newdata)
-    members <- model_members(object)
-    one <- function(params, k) {
-      out <- cpp_predict_genotype(params, ctl, length(object$traits), geno, object$n_alleles,
-                                  latent)
-      cal <- object$calibration[[k]]
-      if (!latent && !is.null(cal)) {
-        out <- sweep(sweep(out, 2L, cal["slope", ], "*"), 2L, cal["intercept", ], "+")
-      }
-      out
-    }
+    input <- model_genotypes(object, newdata)
   } else {
-    y <- model_phenotypes(object, newdata, "newdata")
-    members <- pheno_members(object)
-    one <- function(params, k) cpp_predict_phenotype(params, ctl, y, latent)
+    pheno_members(object)  # stops when the fit has no phenotype autoencoder
+    if (!is.null(covar)) {
+      newdata$pheno[, object$traits] <- newdata$pheno[, object$traits, drop = FALSE] - covar
+    }
+    input <- model_phenotypes(object, newdata, "newdata", scaled = FALSE)
   }
-  # A multi-seed fit predicts the mean of its networks.
-  out <- members_mean(object, one, members)
-  if (from == "genotype" && !latent && !is.null(object$additive)) {
-    out <- out + additive_predict(object$additive, geno, object$n_alleles)
-  }
+  out <- cpp_model_predict(model_core(object), input, from == "genotype", latent,
+                           object$n_alleles)
   if (latent) {
     colnames(out) <- paste0("latent_", seq_len(ncol(out)))
   } else {
     colnames(out) <- object$traits
-    out <- unscale_phenotypes(out, object$scaling)
     if (!is.null(covar)) out <- out + covar
   }
   rownames(out) <- rownames(newdata$pheno)
   out
+}
+
+# What the core needs of a fit to predict from it (see cpp_model_predict()).
+model_core <- function(object) {
+  calibration <- object$calibration
+  members <- lapply(seq_along(model_members(object)), function(k) {
+    list(params = model_members(object)[[k]], calibration = calibration[[k]])
+  })
+  add <- object$additive
+  if (!is.null(add)) add <- list(intercept = add$intercept, coef = add$coef, pairs = add$pairs)
+  list(control = core_settings(object$control, stored = TRUE), m = length(object$traits),
+       n_alleles = object$n_alleles, center = unname(object$scaling$center),
+       scale = unname(object$scaling$scale), members = members,
+       pheno_members = if (!is.null(object$pheno_params)) {
+         lapply(object$pheno_params, function(p) list(params = p))
+       }, additive = add)
 }
 
 # Parameter lists of every network of a fit (one per seed).

@@ -32,24 +32,6 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
-// cpp_fit_core
-List cpp_fit_core(NumericMatrix pheno, IntegerMatrix geno, int n_alleles, List control, bool verbose, Nullable<List> init, Nullable<NumericMatrix> valid_pheno, Nullable<IntegerMatrix> valid_geno);
-RcppExport SEXP _gpatlas_cpp_fit_core(SEXP phenoSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP controlSEXP, SEXP verboseSEXP, SEXP initSEXP, SEXP valid_phenoSEXP, SEXP valid_genoSEXP) {
-BEGIN_RCPP
-    Rcpp::RObject rcpp_result_gen;
-    Rcpp::RNGScope rcpp_rngScope_gen;
-    Rcpp::traits::input_parameter< NumericMatrix >::type pheno(phenoSEXP);
-    Rcpp::traits::input_parameter< IntegerMatrix >::type geno(genoSEXP);
-    Rcpp::traits::input_parameter< int >::type n_alleles(n_allelesSEXP);
-    Rcpp::traits::input_parameter< List >::type control(controlSEXP);
-    Rcpp::traits::input_parameter< bool >::type verbose(verboseSEXP);
-    Rcpp::traits::input_parameter< Nullable<List> >::type init(initSEXP);
-    Rcpp::traits::input_parameter< Nullable<NumericMatrix> >::type valid_pheno(valid_phenoSEXP);
-    Rcpp::traits::input_parameter< Nullable<IntegerMatrix> >::type valid_geno(valid_genoSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_fit_core(pheno, geno, n_alleles, control, verbose, init, valid_pheno, valid_geno));
-    return rcpp_result_gen;
-END_RCPP
-}
 // cpp_predict_genotype_core
 NumericMatrix cpp_predict_genotype_core(List params, List control, int n_pheno, IntegerMatrix geno, int n_alleles, bool latent);
 RcppExport SEXP _gpatlas_cpp_predict_genotype_core(SEXP paramsSEXP, SEXP controlSEXP, SEXP n_phenoSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP latentSEXP) {
@@ -142,6 +124,106 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_model_fit
+List cpp_model_fit(NumericMatrix pheno, IntegerMatrix geno, int n_alleles, List control, List model, bool verbose);
+RcppExport SEXP _gpatlas_cpp_model_fit(SEXP phenoSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP controlSEXP, SEXP modelSEXP, SEXP verboseSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< NumericMatrix >::type pheno(phenoSEXP);
+    Rcpp::traits::input_parameter< IntegerMatrix >::type geno(genoSEXP);
+    Rcpp::traits::input_parameter< int >::type n_alleles(n_allelesSEXP);
+    Rcpp::traits::input_parameter< List >::type control(controlSEXP);
+    Rcpp::traits::input_parameter< List >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< bool >::type verbose(verboseSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_model_fit(pheno, geno, n_alleles, control, model, verbose));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_model_predict
+NumericMatrix cpp_model_predict(List model, SEXP data, bool from_genotype, bool latent, int n_alleles);
+RcppExport SEXP _gpatlas_cpp_model_predict(SEXP modelSEXP, SEXP dataSEXP, SEXP from_genotypeSEXP, SEXP latentSEXP, SEXP n_allelesSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< List >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    Rcpp::traits::input_parameter< bool >::type from_genotype(from_genotypeSEXP);
+    Rcpp::traits::input_parameter< bool >::type latent(latentSEXP);
+    Rcpp::traits::input_parameter< int >::type n_alleles(n_allelesSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_model_predict(model, data, from_genotype, latent, n_alleles));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_additive_fit
+List cpp_additive_fit(NumericMatrix y, IntegerMatrix geno, int n_alleles, List settings);
+RcppExport SEXP _gpatlas_cpp_additive_fit(SEXP ySEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP settingsSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< NumericMatrix >::type y(ySEXP);
+    Rcpp::traits::input_parameter< IntegerMatrix >::type geno(genoSEXP);
+    Rcpp::traits::input_parameter< int >::type n_alleles(n_allelesSEXP);
+    Rcpp::traits::input_parameter< List >::type settings(settingsSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_additive_fit(y, geno, n_alleles, settings));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_additive_predict
+NumericMatrix cpp_additive_predict(List additive, IntegerMatrix geno, int n_alleles);
+RcppExport SEXP _gpatlas_cpp_additive_predict(SEXP additiveSEXP, SEXP genoSEXP, SEXP n_allelesSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< List >::type additive(additiveSEXP);
+    Rcpp::traits::input_parameter< IntegerMatrix >::type geno(genoSEXP);
+    Rcpp::traits::input_parameter< int >::type n_alleles(n_allelesSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_additive_predict(additive, geno, n_alleles));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_calibration
+NumericMatrix cpp_calibration(NumericMatrix pred, NumericMatrix obs, bool shrinkage);
+RcppExport SEXP _gpatlas_cpp_calibration(SEXP predSEXP, SEXP obsSEXP, SEXP shrinkageSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< NumericMatrix >::type pred(predSEXP);
+    Rcpp::traits::input_parameter< NumericMatrix >::type obs(obsSEXP);
+    Rcpp::traits::input_parameter< bool >::type shrinkage(shrinkageSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_calibration(pred, obs, shrinkage));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_constant_valid_loss
+double cpp_constant_valid_loss(NumericMatrix y_train, NumericMatrix y_valid, bool mask_missing);
+RcppExport SEXP _gpatlas_cpp_constant_valid_loss(SEXP y_trainSEXP, SEXP y_validSEXP, SEXP mask_missingSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< NumericMatrix >::type y_train(y_trainSEXP);
+    Rcpp::traits::input_parameter< NumericMatrix >::type y_valid(y_validSEXP);
+    Rcpp::traits::input_parameter< bool >::type mask_missing(mask_missingSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_constant_valid_loss(y_train, y_valid, mask_missing));
+    return rcpp_result_gen;
+END_RCPP
+}
+// cpp_network_check
+List cpp_network_check(NumericVector valid_geno, int best_epoch, NumericMatrix y_train, Nullable<NumericMatrix> y_valid, bool mask_missing, bool additive);
+RcppExport SEXP _gpatlas_cpp_network_check(SEXP valid_genoSEXP, SEXP best_epochSEXP, SEXP y_trainSEXP, SEXP y_validSEXP, SEXP mask_missingSEXP, SEXP additiveSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< NumericVector >::type valid_geno(valid_genoSEXP);
+    Rcpp::traits::input_parameter< int >::type best_epoch(best_epochSEXP);
+    Rcpp::traits::input_parameter< NumericMatrix >::type y_train(y_trainSEXP);
+    Rcpp::traits::input_parameter< Nullable<NumericMatrix> >::type y_valid(y_validSEXP);
+    Rcpp::traits::input_parameter< bool >::type mask_missing(mask_missingSEXP);
+    Rcpp::traits::input_parameter< bool >::type additive(additiveSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_network_check(valid_geno, best_epoch, y_train, y_valid, mask_missing, additive));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_vida
 List cpp_vida(NumericMatrix importance, NumericVector z_thresholds, NumericVector percentiles, std::string method, IntegerVector alleles, double partner_fraction, int threads, int block_size, bool verbose);
 RcppExport SEXP _gpatlas_cpp_vida(SEXP importanceSEXP, SEXP z_thresholdsSEXP, SEXP percentilesSEXP, SEXP methodSEXP, SEXP allelesSEXP, SEXP partner_fractionSEXP, SEXP threadsSEXP, SEXP block_sizeSEXP, SEXP verboseSEXP) {
@@ -165,12 +247,18 @@ END_RCPP
 static const R_CallMethodDef CallEntries[] = {
     {"_gpatlas_cpp_control_defaults", (DL_FUNC) &_gpatlas_cpp_control_defaults, 0},
     {"_gpatlas_cpp_control_parse", (DL_FUNC) &_gpatlas_cpp_control_parse, 1},
-    {"_gpatlas_cpp_fit_core", (DL_FUNC) &_gpatlas_cpp_fit_core, 8},
     {"_gpatlas_cpp_predict_genotype_core", (DL_FUNC) &_gpatlas_cpp_predict_genotype_core, 6},
     {"_gpatlas_cpp_predict_phenotype_core", (DL_FUNC) &_gpatlas_cpp_predict_phenotype_core, 4},
     {"_gpatlas_cpp_importance_core", (DL_FUNC) &_gpatlas_cpp_importance_core, 17},
     {"_gpatlas_cpp_lasso_cv", (DL_FUNC) &_gpatlas_cpp_lasso_cv, 10},
     {"_gpatlas_cpp_lasso_fit", (DL_FUNC) &_gpatlas_cpp_lasso_fit, 5},
+    {"_gpatlas_cpp_model_fit", (DL_FUNC) &_gpatlas_cpp_model_fit, 6},
+    {"_gpatlas_cpp_model_predict", (DL_FUNC) &_gpatlas_cpp_model_predict, 5},
+    {"_gpatlas_cpp_additive_fit", (DL_FUNC) &_gpatlas_cpp_additive_fit, 4},
+    {"_gpatlas_cpp_additive_predict", (DL_FUNC) &_gpatlas_cpp_additive_predict, 3},
+    {"_gpatlas_cpp_calibration", (DL_FUNC) &_gpatlas_cpp_calibration, 3},
+    {"_gpatlas_cpp_constant_valid_loss", (DL_FUNC) &_gpatlas_cpp_constant_valid_loss, 3},
+    {"_gpatlas_cpp_network_check", (DL_FUNC) &_gpatlas_cpp_network_check, 6},
     {"_gpatlas_cpp_vida", (DL_FUNC) &_gpatlas_cpp_vida, 9},
     {NULL, NULL, 0}
 };

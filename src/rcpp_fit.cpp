@@ -1,48 +1,10 @@
-// R glue for training and prediction. The entry points that take settings end in _core: R
-// calls them through cpp_fit() etc. (R/core.R), which pass exactly the settings the core reads.
+// R glue for the prediction of single networks (tests compare the model's prediction with
+// them). The entry points that take settings end in _core: R calls them through
+// cpp_predict_genotype() etc. (R/core.R), which pass exactly the settings the core reads.
 #include "rcpp_convert.h"
 
 using namespace Rcpp;
 using namespace glue;
-
-// [[Rcpp::export]]
-List cpp_fit_core(NumericMatrix pheno, IntegerMatrix geno, int n_alleles, List control,
-                  bool verbose, Nullable<List> init = R_NilValue,
-                  Nullable<NumericMatrix> valid_pheno = R_NilValue,
-                  Nullable<IntegerMatrix> valid_geno = R_NilValue) {
-  gpatlas::Control c = control_from_list(control);
-  gpatlas::PhenoData p = pheno_from_matrix(pheno);
-  gpatlas::GenoData g = c.epochs_geno > 0 ? geno_from_matrix(geno, n_alleles) : gpatlas::GenoData{};
-  gpatlas::PhenoData vp;
-  gpatlas::GenoData vg;
-  gpatlas::Validation valid;
-  if (valid_pheno.isNotNull()) {
-    vp = pheno_from_matrix(NumericMatrix(valid_pheno));
-    valid.pheno = &vp;
-    if (c.epochs_geno > 0 && valid_geno.isNotNull()) {
-      vg = geno_from_matrix(IntegerMatrix(valid_geno), n_alleles);
-      valid.geno = &vg;
-    }
-  }
-  gpatlas::ParamList init_params;
-  if (init.isNotNull()) init_params = params_from_list(List(init));
-  gpatlas::Callbacks cb;
-  cb.interrupted = r_interrupt_pending;
-  if (verbose) cb.progress = print_progress;
-  gpatlas::FitResult res = run_core([&] {
-    return gpatlas::fit(p, g, c, cb, init.isNotNull() ? &init_params : nullptr,
-                        valid.pheno ? &valid : nullptr);
-  });
-  return List::create(_["params"] = params_to_list(res.params),
-                      _["loss_pheno"] = wrap(res.loss_pheno),
-                      _["seconds_pheno"] = wrap(res.seconds_pheno),
-                      _["loss_geno"] = wrap(res.loss_geno),
-                      _["seconds_geno"] = wrap(res.seconds_geno),
-                      _["valid_pheno"] = wrap(res.valid_pheno),
-                      _["valid_geno"] = wrap(res.valid_geno),
-                      _["best_epoch_pheno"] = res.best_epoch_pheno,
-                      _["best_epoch_geno"] = res.best_epoch_geno);
-}
 
 // [[Rcpp::export]]
 NumericMatrix cpp_predict_genotype_core(List params, List control, int n_pheno, IntegerMatrix geno,

@@ -89,6 +89,8 @@ struct Callbacks {
   std::function<void(const Progress&)> progress;  // after each unit of work
   // Polled between units of work (training: between batches), from the calling thread only.
   std::function<bool()> interrupted;
+  // One line of text about the step that starts (model fits with verbose output).
+  std::function<void(const std::string&)> message;
 };
 
 // Thrown when Callbacks::interrupted() returns true.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gpatlas.h"
+#include "rng.h"
 
 namespace gpatlas {
 
@@ -28,37 +29,6 @@ struct Nets {
   // Phenotype encoder and decoder only (the genotype layer may be absent or of another size).
   void import_pheno_params(const ParamList& params);
   void eval();
-};
-
-// xoshiro256** seeded through splitmix64: fast, and identical on every platform, so the
-// shuffles and genotype noise of a seed never change with the standard library.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) {
-    for (auto& s : s_) {
-      seed += 0x9E3779B97F4A7C15ULL;
-      uint64_t z = seed;
-      z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-      z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-      s = z ^ (z >> 31);
-    }
-  }
-  uint64_t next() {
-    const uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  uint64_t below(uint64_t n) { return next() % n; }  // bias is < 2^-40 for our n
-
- private:
-  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  uint64_t s_[4];
 };
 
 // Noisy one-hot batch written transposed (features x n_rows) into out: every bit flips with

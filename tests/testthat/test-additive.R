@@ -69,6 +69,12 @@ test_that("the additive path in the one-hot basis predicts as its design model",
   }, numeric(2)))
   expect_equal(pred, slow, tolerance = 1e-10, ignore_attr = TRUE)
   expect_gt(cor(pred[, 1], y[, 1]), 0.8)
+  # The folds are balanced, and the same seed gives the same fit.
+  expect_lte(diff(range(table(add$folds))), 1L)
+  expect_setequal(unique(add$folds), 1:5)
+  expect_identical(gpatlas:::additive_fit(y, geno, 3L, nfolds = 5L), add)
+  expect_false(identical(gpatlas:::additive_fit(y, geno, 3L, nfolds = 5L, seed = 2)$folds,
+                         add$folds))
 })
 
 test_that("the network part never makes validation residuals worse", {
@@ -231,9 +237,14 @@ test_that("the pair path finds a planted interaction and predicts through its te
     v[is.na(v)] <- 0
     manual[, tm$trait] <- manual[, tm$trait] + v
   }
-  expect_equal(gpatlas:::pair_predict(terms, gt, 2L), manual, tolerance = 1e-12)
-  expect_true(all(gpatlas:::pair_predict(terms, gt, 2L)[1:5, 1] ==
-                    gpatlas:::pair_predict(terms[terms$locus1 != 1, ], gt, 2L)[1:5, 1]))
+  # A model of the pair terms alone (no intercept, no main effects).
+  pairs_only <- function(terms) {
+    list(intercept = c(0, 0), coef = matrix(0, 2 * ncol(gt), 2), pairs = terms)
+  }
+  pair_predict <- function(terms) gpatlas:::additive_predict(pairs_only(terms), gt, 2L)
+  expect_equal(pair_predict(terms), manual, tolerance = 1e-12)
+  expect_true(all(pair_predict(terms)[1:5, 1] ==
+                    pair_predict(terms[terms$locus1 != 1, ])[1:5, 1]))
 })
 
 test_that("importance with pair terms equals one prediction per ablated allele", {

@@ -39,9 +39,10 @@ test_that("a validation split records its loss and keeps the best epoch of each 
     expect_equal(which(hs$kept), which.min(hs$valid_loss))
   }
   expect_equal(fit$n_train, 160L)
-  # Patience stops a stage early: the fit runs fewer epochs than allowed.
+  # Patience stops a stage early (without learning-rate drops, at the first epoch without
+  # improvement): the fit runs fewer epochs than allowed.
   early <- gpatlas(. ~ ., sim, opt_control(valid_prop = 0.2, patience = 1L, lr = 0.05,
-                                           epochs_geno = 300))
+                                           epochs_geno = 300, lr_drops = 0L))
   h2 <- early$history[early$history$stage == 2, ]
   expect_lt(nrow(h2), 300)
   expect_equal(nrow(h2), which(h2$kept) + 1L)
@@ -112,8 +113,11 @@ test_that("calibration fits a line on each network's validation individuals", {
   expect_length(fit$calibration, 2L)
   cal <- fit$calibration[[1]]
   expect_equal(dim(cal), c(2L, 3L))
-  # Refit the line by hand on member 1's validation individuals.
-  valid <- sort(gpatlas:::with_rng_seed(fit$control$seed, sample.int(160, 40)))
+  # Refit the line by hand on member 1's validation individuals (a quarter, drawn per member).
+  valid <- fit$validation[[1]]
+  expect_length(valid, 40L)
+  expect_false(identical(valid, fit$validation[[2]]))
+  expect_true(all(diff(valid) > 0) && all(valid %in% 1:160))
   raw_fit <- fit
   raw_fit$calibration <- NULL
   raw_fit$ensemble <- list()
@@ -192,30 +196,31 @@ test_that("calibration never reverses a prediction and needs 20 validation value
 test_that("a network is untrained when it keeps epoch 1 or does not beat a constant", {
   y_train <- matrix(c(1, 2, 3, 4, NA, 6), 3)
   y_valid <- matrix(c(2, 2, 5, 5), 2)
-  ctl <- list(mask_missing = TRUE)
   # Training means 2 and 5: the constant predicts the validation set exactly.
-  expect_equal(gpatlas:::constant_valid_loss(y_train, y_valid, TRUE), 0)
-  expect_equal(gpatlas:::constant_valid_loss(y_train, y_valid + 1, TRUE), 1)
+  expect_equal(gpatlas:::cpp_constant_valid_loss(y_train, y_valid, TRUE), 0)
+  expect_equal(gpatlas:::cpp_constant_valid_loss(y_train, y_valid + 1, TRUE), 1)
   # Without masking, a missing value counts as 0: the second training mean is (4 + 6) / 3.
-  expect_equal(gpatlas:::constant_valid_loss(y_train, y_valid, FALSE),
+  expect_equal(gpatlas:::cpp_constant_valid_loss(y_train, y_valid, FALSE),
                mean(c(0, 0, (5 - 10 / 3)^2, (5 - 10 / 3)^2)))
-  res <- function(best, valid) list(loss_geno = rep(1, length(valid)), valid_geno = valid,
-                                    best_epoch_geno = best)
+  check <- function(best, valid, y_valid = vy, additive = TRUE) {
+    gpatlas:::cpp_network_check(valid, best, y_train, y_valid, TRUE, additive)
+  }
   vy <- y_valid + 1
-  first <- gpatlas:::network_check(res(1, c(0.5, 0.6, 0.7)), y_train, vy, ctl, 1L, TRUE)
+  first <- check(1L, c(0.5, 0.6, 0.7))
   expect_true(first$untrained)
   expect_equal(first$action, "dropped")
-  worse <- gpatlas:::network_check(res(2, c(3, 2, 4)), y_train, vy, ctl, 2L, FALSE)
+  worse <- check(2L, c(3, 2, 4), additive = FALSE)
   expect_true(worse$untrained)
   expect_equal(worse$action, "kept")
-  good <- gpatlas:::network_check(res(2, c(0.9, 0.5, 0.7)), y_train, vy, ctl, 1L, TRUE)
+  good <- check(2L, c(0.9, 0.5, 0.7))
   expect_false(good$untrained)
   expect_equal(good[c("kept_epoch", "valid_loss", "constant_loss")],
-               data.frame(kept_epoch = 2L, valid_loss = 0.5, constant_loss = 1))
+               list(kept_epoch = 2L, valid_loss = 0.5, constant_loss = 1))
   # One epoch run, or no validation set: nothing to judge by epoch.
-  expect_false(gpatlas:::network_check(res(1, 0.5), y_train, vy, ctl, 1L, TRUE)$untrained)
-  expect_false(gpatlas:::network_check(res(1, numeric()), y_train, NULL, ctl, 1L,
-                                       TRUE)$untrained)
+  expect_false(check(1L, 0.5)$untrained)
+  none <- check(1L, numeric(), NULL)
+  expect_false(none$untrained)
+  expect_identical(none$kept_epoch, NA_integer_)
 })
 
 test_that("an untrained network falls back to the additive path, or warns without it", {

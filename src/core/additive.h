@@ -1,0 +1,67 @@
+// The additive genotype path of a model: a cross-validated penalized regression per trait on
+// the allele indicators, optionally with pairwise terms among each trait's strongest loci
+// (plain types; no LibTorch).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "gpatlas.h"
+
+namespace gpatlas {
+
+// A dense column-major matrix of doubles; NaN marks a missing value.
+struct Mat {
+  int rows = 0, cols = 0;
+  std::vector<double> v;
+  Mat() = default;
+  Mat(int r, int c, double fill = 0) : rows(r), cols(c), v(static_cast<size_t>(r) * c, fill) {}
+  double& operator()(int i, int j) { return v[static_cast<size_t>(j) * rows + i]; }
+  double operator()(int i, int j) const { return v[static_cast<size_t>(j) * rows + i]; }
+};
+
+using PairTerm = OutputMap::PairTerm;
+
+struct AdditiveSettings {
+  int folds = 5;         // cross-validation folds (one assignment for every trait)
+  int nlambda = 50;      // penalty grid points
+  int patience = 10;     // a trait's path stops this many grid points after its best
+  double alpha = 1;      // elastic-net mixing (1: the lasso)
+  bool average = false;  // main effects: mean of the fold fits instead of the fit on all rows
+  int pair_top = 0;      // pairs among each trait's top loci (< 2: none)
+  int threads = 1;
+  uint64_t seed = 1;     // the fold assignment's seed
+};
+
+struct AdditiveModel {
+  int m = 0, loci = 0, alleles = 2;
+  // The prediction of a trait: intercept + the coefficient of each carried allele + pair terms.
+  std::vector<double> intercept;  // m
+  // One row per one-hot feature (locus-major: locus l, allele a is row l * alleles + a), one
+  // column per trait, centred per locus at the training allele frequencies.
+  Mat coef;
+  std::vector<PairTerm> pairs;  // 0-based trait, loci and allele codes
+  // From the fit only:
+  Mat oof;                 // individuals x traits: out-of-fold predictions (NaN where missing)
+  std::vector<double> lambda;
+  std::vector<int> steps;
+  Mat freq;                // loci x alleles: training allele frequencies among the calls
+  std::vector<int> folds;  // 0-based fold of each training individual
+  int nfolds = 0;
+};
+
+// Frequency of each allele code among the called individuals of each locus (loci x alleles;
+// a locus without calls has all frequencies 0).
+Mat allele_frequencies(const GenoData& g);
+
+// Fits the path to y (individuals x traits, standardized units, NaN = missing).
+// The design has one indicator column per locus and allele code (code 1 only when there are
+// two alleles), missing calls filled with the code's training frequency; the solver is
+// lasso_cv() on all traits at once.
+AdditiveModel additive_fit(const Mat& y, const GenoData& g, const AdditiveSettings& s);
+
+// Predictions (individuals x traits) of a fitted path from allele codes; a missing call adds
+// the locus average (coefficient row of zeros after centring) and removes its pair terms.
+Mat additive_predict(const AdditiveModel& a, const GenoData& g);
+
+}  // namespace gpatlas
