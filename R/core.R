@@ -11,7 +11,7 @@ core_settings <- function(control, stored = FALSE) {
   control <- control[setdiff(names(control), c(control_names(core = FALSE), "preset"))]
   if (stored) {
     absent <- setdiff(control_names(core = TRUE), names(control))
-    control[absent] <- cpp_control_defaults()[absent]
+    if (length(absent)) control[absent] <- cpp_control_defaults()[absent]
   }
   control
 }

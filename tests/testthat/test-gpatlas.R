@@ -259,3 +259,30 @@ test_that("a single trait trains no phenotype autoencoder unless asked", {
   expect_true(f2$pheno_autoencoder)
   expect_equal(sum(f2$history$stage == 1), 3)
 })
+
+# Every call from R into the core goes through a generated cpp_* wrapper (R/RcppExports.R).
+core_calls <- function(code) {
+  ns <- asNamespace("gpatlas")
+  wrappers <- grep("^cpp_", ls(ns), value = TRUE)
+  rec <- new.env()
+  rec$calls <- character()
+  for (w in wrappers) {
+    tracer <- bquote(assign("calls", c(get("calls", envir = .(rec)), .(w)), envir = .(rec)))
+    suppressMessages(trace(w, tracer = tracer, where = ns, print = FALSE))
+  }
+  on.exit(for (w in wrappers) suppressMessages(untrace(w, where = ns)))
+  force(code)
+  rec$calls
+}
+
+test_that("a default fit is one call into the core, and so is a prediction", {
+  sim <- gp_simulate(n = 80, n_loci = 20, n_phenotypes = 3, n_causal = 2, seed = 3)
+  ctl <- gpatlas_control(epochs_pheno = 3, epochs_geno = 3, latent_dim = 4, threads = 1,
+                         verbose = FALSE)
+  expect_true(ctl$additive)
+  expect_equal(ctl$n_seeds, 2L)
+  fit <- NULL
+  expect_identical(core_calls(fit <- gpatlas(. ~ ., sim, ctl)), "cpp_model_fit")
+  expect_identical(core_calls(predict(fit, sim)), "cpp_model_predict")
+  expect_identical(core_calls(predict(fit, sim, from = "phenotype")), "cpp_model_predict")
+})

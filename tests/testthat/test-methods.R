@@ -70,7 +70,8 @@ test_that("coef() gives the additive path's per-allele effects in original units
 })
 
 test_that("coef() of a fit without additive path is NULL with a message", {
-  fit <- gpatlas(. ~ ., methods_data(), quick_control(1, additive = FALSE))
+  fit <- gpatlas(. ~ ., methods_data(), quick_control(1, additive = FALSE, valid_prop = 0,
+                                                   patience = 0, calibrate = FALSE))
   expect_message(b <- coef(fit), "no additive path")
   expect_null(b)
 })
