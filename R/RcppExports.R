@@ -57,6 +57,10 @@ cpp_network_check <- function(valid_geno, best_epoch, y_train, y_valid, mask_mis
     .Call(`_gpatlas_cpp_network_check`, valid_geno, best_epoch, y_train, y_valid, mask_missing, additive)
 }
 
+cpp_model_importance <- function(model, data, from_genotype, observed, statistic, parts, verbose, n_alleles) {
+    .Call(`_gpatlas_cpp_model_importance`, model, data, from_genotype, observed, statistic, parts, verbose, n_alleles)
+}
+
 cpp_vida <- function(importance, z_thresholds, percentiles, method, alleles, partner_fraction, threads, block_size, verbose) {
     .Call(`_gpatlas_cpp_vida`, importance, z_thresholds, percentiles, method, alleles, partner_fraction, threads, block_size, verbose)
 }

@@ -353,12 +353,3 @@ pheno_members <- function(object) {
   }
   if (!is.null(object$pheno_params)) object$pheno_params else model_members(object)
 }
-
-# Mean over the networks of a fit of `one(params, k)`: a matrix, or a list of matrices that
-# are averaged element by element.
-members_mean <- function(object, one, members = model_members(object)) {
-  add <- function(a, b) if (is.list(a)) Map(`+`, a, b) else a + b
-  total <- one(members[[1L]], 1L)
-  for (k in seq_along(members)[-1L]) total <- add(total, one(members[[k]], k))
-  if (is.list(total)) lapply(total, `/`, length(members)) else total / length(members)
-}

@@ -68,31 +68,18 @@ gp_importance <- function(fit, data, from = c("genotype", "phenotype"),
   # Covariates never enter importance: phenotypes are compared without their effects.
   covar <- if (statistic == "mse" || from == "phenotype") covar_part(fit, data)
   if (!is.null(covar)) data$pheno[, fit$traits] <- data$pheno[, fit$traits, drop = FALSE] - covar
-  ctl <- unclass(fit$control)
-  pheno_std <- NULL
+  pheno <- NULL
   if (statistic == "mse" || from == "phenotype") {
-    pheno_std <- model_phenotypes(fit, data, "data")
+    if (from == "phenotype") pheno_members(fit)  # stops when there is no phenotype autoencoder
+    pheno <- model_phenotypes(fit, data, "data", scaled = FALSE)
   }
-  if (is.null(pheno_std)) {
-    pheno_std <- matrix(0, nrow(data$pheno), length(fit$traits))
-  }
-  parts <- NULL
+  input <- if (from == "genotype") model_genotypes(fit, data) else pheno
+  res <- cpp_model_importance(model_core(fit), input, from == "genotype",
+                              if (statistic == "mse") pheno, statistic, TRUE, isTRUE(verbose),
+                              fit$n_alleles)
+  parts <- if (!is.null(res$additive)) res[c("additive", "network")]
+  res <- res$total
   if (from == "genotype") {
-    geno <- model_genotypes(fit, data)
-    add <- fit$additive
-    add_base <- if (!is.null(add)) additive_predict(add, geno, fit$n_alleles)
-    pairs <- pair_terms_c(add$pairs)
-    # A multi-seed fit: the mean over its networks of both results.
-    run <- function(ablate, progress) {
-      members_mean(fit, function(params, k) {
-        cpp_importance(params, ctl, length(fit$traits), "genotype", geno, fit$n_alleles,
-                       pheno_std, statistic == "mse", statistic, FALSE, progress, -1L,
-                       fit$calibration[[k]], add_base, add$coef, ablate, pairs)
-      })
-    }
-    res <- run("total", isTRUE(verbose))
-    if (!is.null(add)) parts <- list(additive = run("additive", FALSE),
-                                     network = run("network", FALSE))
     a <- fit$n_alleles
     mk <- fit$markers
     features <- data.frame(
@@ -104,10 +91,6 @@ gp_importance <- function(fit, data, from = c("genotype", "phenotype"),
       stringsAsFactors = FALSE
     )
   } else {
-    res <- members_mean(fit, function(params, k) {
-      cpp_importance(params, ctl, length(fit$traits), "phenotype", NULL, fit$n_alleles,
-                     pheno_std, statistic == "mse", statistic, FALSE, FALSE)
-    }, pheno_members(fit))
     features <- data.frame(feature = fit$traits, marker = fit$traits, allele = NA_integer_,
                            chr = NA_character_, pos = NA_real_, stringsAsFactors = FALSE)
   }

@@ -224,6 +224,24 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_model_importance
+List cpp_model_importance(List model, SEXP data, bool from_genotype, Nullable<NumericMatrix> observed, std::string statistic, bool parts, bool verbose, int n_alleles);
+RcppExport SEXP _gpatlas_cpp_model_importance(SEXP modelSEXP, SEXP dataSEXP, SEXP from_genotypeSEXP, SEXP observedSEXP, SEXP statisticSEXP, SEXP partsSEXP, SEXP verboseSEXP, SEXP n_allelesSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< List >::type model(modelSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type data(dataSEXP);
+    Rcpp::traits::input_parameter< bool >::type from_genotype(from_genotypeSEXP);
+    Rcpp::traits::input_parameter< Nullable<NumericMatrix> >::type observed(observedSEXP);
+    Rcpp::traits::input_parameter< std::string >::type statistic(statisticSEXP);
+    Rcpp::traits::input_parameter< bool >::type parts(partsSEXP);
+    Rcpp::traits::input_parameter< bool >::type verbose(verboseSEXP);
+    Rcpp::traits::input_parameter< int >::type n_alleles(n_allelesSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_model_importance(model, data, from_genotype, observed, statistic, parts, verbose, n_alleles));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_vida
 List cpp_vida(NumericMatrix importance, NumericVector z_thresholds, NumericVector percentiles, std::string method, IntegerVector alleles, double partner_fraction, int threads, int block_size, bool verbose);
 RcppExport SEXP _gpatlas_cpp_vida(SEXP importanceSEXP, SEXP z_thresholdsSEXP, SEXP percentilesSEXP, SEXP methodSEXP, SEXP allelesSEXP, SEXP partner_fractionSEXP, SEXP threadsSEXP, SEXP block_sizeSEXP, SEXP verboseSEXP) {
@@ -259,6 +277,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_gpatlas_cpp_calibration", (DL_FUNC) &_gpatlas_cpp_calibration, 3},
     {"_gpatlas_cpp_constant_valid_loss", (DL_FUNC) &_gpatlas_cpp_constant_valid_loss, 3},
     {"_gpatlas_cpp_network_check", (DL_FUNC) &_gpatlas_cpp_network_check, 6},
+    {"_gpatlas_cpp_model_importance", (DL_FUNC) &_gpatlas_cpp_model_importance, 8},
     {"_gpatlas_cpp_vida", (DL_FUNC) &_gpatlas_cpp_vida, 9},
     {NULL, NULL, 0}
 };

@@ -288,3 +288,47 @@ List cpp_network_check(NumericVector valid_geno, int best_epoch, NumericMatrix y
   return check_to_r(gpatlas::network_check(res, mat_from_r(y_train), yv, has_valid, mask_missing,
                                            additive));
 }
+
+namespace {
+
+List importance_to_r(const gpatlas::ImportanceResult& r) {
+  return List::create(_["per_individual"] = to_r_matrix(r.per_individual, r.n, r.features),
+                      _["per_phenotype"] = to_r_matrix(r.per_phenotype, r.features, r.m));
+}
+
+}  // namespace
+
+// Feature-ablation importance of a model (the mean over its networks): genotypes (allele
+// codes) or raw phenotypes in `data`; `observed`: raw phenotypes for statistic "mse".
+// Returns list(total, additive, network) (the parts NULL without the additive path or
+// without `parts`), each list(per_individual, per_phenotype) in standardized units.
+// [[Rcpp::export]]
+List cpp_model_importance(List model, SEXP data, bool from_genotype,
+                          Nullable<NumericMatrix> observed, std::string statistic, bool parts,
+                          bool verbose, int n_alleles) {
+  const gpatlas::Model md = model_from_r(model);
+  gpatlas::set_core_threads(md.arch.threads);
+  const auto stat =
+      statistic == "mse" ? gpatlas::ImportanceStat::mse : gpatlas::ImportanceStat::prediction;
+  const gpatlas::Mat obs = observed.isNotNull() ? mat_from_r(NumericMatrix(observed))
+                                                : gpatlas::Mat();
+  const gpatlas::Mat* po = observed.isNotNull() ? &obs : nullptr;
+  if (stat == gpatlas::ImportanceStat::mse && !po) stop("statistic \"mse\" needs phenotypes");
+  if (!from_genotype) {
+    const gpatlas::Mat y = mat_from_r(NumericMatrix(data));
+    const auto r = run_core([&] { return gpatlas::model_phenotype_importance(md, y, po, stat); });
+    return List::create(_["total"] = importance_to_r(r), _["additive"] = R_NilValue,
+                        _["network"] = R_NilValue);
+  }
+  const gpatlas::GenoData g = geno_from_matrix(IntegerMatrix(data), n_alleles);
+  gpatlas::Callbacks cb;
+  cb.interrupted = r_interrupt_pending;
+  if (verbose) cb.progress = print_progress;
+  const auto r = run_core([&] {
+    return gpatlas::model_genotype_importance(md, g, po, stat, parts, cb);
+  });
+  return List::create(
+      _["total"] = importance_to_r(r.total),
+      _["additive"] = r.has_parts ? SEXP(importance_to_r(r.additive)) : R_NilValue,
+      _["network"] = r.has_parts ? SEXP(importance_to_r(r.network)) : R_NilValue);
+}

@@ -380,6 +380,94 @@ void network_shrinkage(const Mat& pred, const Mat& resid, std::vector<double>& i
   }
 }
 
+namespace {
+
+void add_into(ImportanceResult& total, const ImportanceResult& r) {
+  if (total.per_individual.empty()) {
+    total = r;
+    return;
+  }
+  for (size_t q = 0; q < r.per_individual.size(); ++q) total.per_individual[q] += r.per_individual[q];
+  for (size_t q = 0; q < r.per_phenotype.size(); ++q) total.per_phenotype[q] += r.per_phenotype[q];
+}
+
+void divide(ImportanceResult& r, size_t k) {
+  for (double& v : r.per_individual) v /= static_cast<double>(k);
+  for (double& v : r.per_phenotype) v /= static_cast<double>(k);
+}
+
+// The map from a member's network output to the model's prediction (standardized units):
+// its calibration and, with the additive path, that path's prediction and coefficients.
+OutputMap member_map(const Model& md, const Member& mb, const Mat* add_base) {
+  OutputMap map;
+  map.shift = mb.cal_intercept;
+  map.scale = mb.cal_slope;
+  if (map.scale.empty()) {
+    map.shift.assign(md.m, 0.0);
+    map.scale.assign(md.m, 1.0);
+  }
+  if (!add_base) return map;
+  const int n = add_base->rows, m = md.m, f = md.additive.coef.rows;
+  map.additive_base.resize(static_cast<size_t>(n) * m);
+  for (int i = 0; i < n; ++i)
+    for (int k = 0; k < m; ++k) map.additive_base[static_cast<size_t>(i) * m + k] = (*add_base)(i, k);
+  map.additive_coef.resize(static_cast<size_t>(f) * m);
+  for (int j = 0; j < f; ++j)
+    for (int k = 0; k < m; ++k) map.additive_coef[static_cast<size_t>(j) * m + k] = md.additive.coef(j, k);
+  map.pair_terms = md.additive.pairs;
+  return map;
+}
+
+}  // namespace
+
+ModelImportance model_genotype_importance(const Model& md, const GenoData& geno,
+                                          const Mat* observed, ImportanceStat stat, bool parts,
+                                          const Callbacks& cb) {
+  if (md.members.empty()) throw std::invalid_argument("the model has no networks");
+  PhenoData obs;
+  if (observed) obs = to_pheno(scaled(*observed, md));
+  const PhenoData* po = observed ? &obs : nullptr;
+  const Mat add_base = md.has_additive ? additive_predict(md.additive, geno) : Mat();
+  const bool any_map = md.has_additive || std::any_of(md.members.begin(), md.members.end(),
+                                                      [](const Member& mb) {
+                                                        return !mb.cal_slope.empty();
+                                                      });
+  ModelImportance out;
+  out.has_parts = parts && md.has_additive;
+  const Callbacks quiet{nullptr, cb.interrupted, nullptr};
+  for (const Member& mb : md.members) {
+    OutputMap map = member_map(md, mb, md.has_additive ? &add_base : nullptr);
+    const OutputMap* pm = any_map ? &map : nullptr;
+    add_into(out.total, genotype_importance(mb.params, md.arch, md.m, geno, po, stat, cb, pm));
+    if (!out.has_parts) continue;
+    map.ablate_network = false;
+    add_into(out.additive, genotype_importance(mb.params, md.arch, md.m, geno, po, stat, quiet, pm));
+    map.ablate_network = true;
+    map.ablate_additive = false;
+    add_into(out.network, genotype_importance(mb.params, md.arch, md.m, geno, po, stat, quiet, pm));
+  }
+  divide(out.total, md.members.size());
+  if (out.has_parts) {
+    divide(out.additive, md.members.size());
+    divide(out.network, md.members.size());
+  }
+  return out;
+}
+
+ImportanceResult model_phenotype_importance(const Model& md, const Mat& pheno,
+                                            const Mat* observed, ImportanceStat stat) {
+  const std::vector<Member>& members = md.pheno_members.empty() ? md.members : md.pheno_members;
+  if (members.empty()) throw std::invalid_argument("the model has no phenotype autoencoder");
+  const PhenoData p = to_pheno(scaled(pheno, md));
+  PhenoData obs;
+  if (observed) obs = to_pheno(scaled(*observed, md));
+  ImportanceResult out;
+  for (const Member& mb : members)
+    add_into(out, phenotype_importance(mb.params, md.arch, p, observed ? &obs : nullptr, stat));
+  divide(out, members.size());
+  return out;
+}
+
 double constant_valid_loss(const Mat& y_train, const Mat& y_valid, bool mask_missing) {
   double total = 0;
   long count = 0;

@@ -73,6 +73,21 @@ Mat predict_model_genotype(const Model& model, const GenoData& geno, Output what
 // Predictions from raw phenotypes (NaN = missing) through the phenotype autoencoders.
 Mat predict_model_phenotype(const Model& model, const Mat& pheno, Output what);
 
+// Feature-ablation importance of the model's genotype predictions (see genotype_importance()),
+// the mean over its networks; `observed` (raw phenotypes, NaN = missing) is needed for
+// ImportanceStat::mse. With the additive path, `parts` also measures the additive path's and
+// the networks' changes alone (progress is reported for the total only).
+struct ModelImportance {
+  ImportanceResult total, additive, network;
+  bool has_parts = false;
+};
+ModelImportance model_genotype_importance(const Model& model, const GenoData& geno,
+                                          const Mat* observed, ImportanceStat stat, bool parts,
+                                          const Callbacks& callbacks);
+// Importance of each phenotype through the phenotype autoencoders (mean over them).
+ImportanceResult model_phenotype_importance(const Model& model, const Mat& pheno,
+                                            const Mat* observed, ImportanceStat stat);
+
 // Per-trait recalibration observed ~ a + b predicted (b >= 0) on the observed entries; traits
 // with fewer than kMinCalibration observed values or constant predictions keep a = 0, b = 1.
 constexpr int kMinCalibration = 20;

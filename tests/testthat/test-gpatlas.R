@@ -275,7 +275,7 @@ core_calls <- function(code) {
   rec$calls
 }
 
-test_that("a default fit is one call into the core, and so is a prediction", {
+test_that("a default fit is one call into the core, and so are prediction and importance", {
   sim <- gp_simulate(n = 80, n_loci = 20, n_phenotypes = 3, n_causal = 2, seed = 3)
   ctl <- gpatlas_control(epochs_pheno = 3, epochs_geno = 3, latent_dim = 4, threads = 1,
                          verbose = FALSE)
@@ -285,4 +285,5 @@ test_that("a default fit is one call into the core, and so is a prediction", {
   expect_identical(core_calls(fit <- gpatlas(. ~ ., sim, ctl)), "cpp_model_fit")
   expect_identical(core_calls(predict(fit, sim)), "cpp_model_predict")
   expect_identical(core_calls(predict(fit, sim, from = "phenotype")), "cpp_model_predict")
+  expect_identical(core_calls(gp_importance(fit, sim, verbose = FALSE)), "cpp_model_importance")
 })
