@@ -51,6 +51,114 @@ struct BlockArgs {
   int64_t batch_next;
 };
 
+#if defined(__GNUC__)
+#define GPATLAS_INLINE inline __attribute__((always_inline))
+#else
+#define GPATLAS_INLINE inline
+#endif
+
+// The pieces of adam_block() below, always inlined into it so that each of its clones
+// (AVX2 and default) vectorizes them for its own target.
+
+// g = pen_j + sum over the batch of x_jb * delta_b: feature j's gradient row.
+GPATLAS_INLINE void gradient_row(const BlockArgs& a, int64_t j, float* g) {
+  const int64_t hidden = a.hidden;
+  const float* xj = a.x_t + j * a.batch;
+  const float p = a.pen[j];
+  // `omp simd` vectorizes regardless of R's -O2 cost model, which otherwise leaves these
+  // loops scalar (measured 2x slower).
+#pragma omp simd
+  for (int64_t h = 0; h < hidden; ++h) g[h] = p;
+  for (int64_t b = 0; b < a.batch; ++b) {
+    const float xb = xj[b];
+    if (xb == 0.0f) continue;
+    const float* db = a.delta + b * hidden;
+#pragma omp simd
+    for (int64_t h = 0; h < hidden; ++h) g[h] += xb * db[h];
+  }
+}
+
+// Proximal lasso step in Adam's metric: the threshold of each weight is lr * lasso divided by
+// its own Adam denominator, so a weight stays at zero while the magnitude of its loss gradient
+// is below `lasso`, as the lasso's optimality condition asks.
+GPATLAS_INLINE void adam_row_lasso(const BlockArgs& a, const float* g, float* wj, float* mj,
+                                   float* vj) {
+  const float b1 = a.b1, b2 = a.b2, c1 = a.one_minus_b1, c2 = a.one_minus_b2;
+  const float keep = a.keep, step_size = a.step_size, inv_bc2 = a.inv_bc2, eps = a.eps;
+  const float lasso = a.lasso;
+#pragma omp simd
+  for (int64_t h = 0; h < a.hidden; ++h) {
+    const float gh = g[h];
+    const float mh = mj[h] * b1 + gh * c1;
+    const float vh = vj[h] * b2 + gh * gh * c2;
+    const float inv = 1.0f / (std::sqrt(vh) * inv_bc2 + eps);
+    const float step = wj[h] * keep - step_size * mh * inv;
+    // sign(step) max(|step| - threshold, 0), with max(y, 0) written as (y + |y|) / 2
+    // (exact in floating point) so that the loop has no branch and vectorizes.
+    const float over = std::fabs(step) - lasso * inv;
+    mj[h] = mh;
+    vj[h] = vh;
+    wj[h] = std::copysign(0.5f * (over + std::fabs(over)), step);
+  }
+}
+
+// Plain Adam, keeping its exact arithmetic (mh / denom), so fits without the lasso are
+// unchanged bit for bit.
+GPATLAS_INLINE void adam_row_plain(const BlockArgs& a, const float* g, float* wj, float* mj,
+                                   float* vj) {
+#pragma omp simd
+  for (int64_t h = 0; h < a.hidden; ++h) {
+    const float gh = g[h];
+    const float mh = mj[h] * a.b1 + gh * a.one_minus_b1;
+    const float vh = vj[h] * a.b2 + gh * gh * a.one_minus_b2;
+    const float denom = std::sqrt(vh) * a.inv_bc2 + a.eps;
+    mj[h] = mh;
+    vj[h] = vh;
+    wj[h] = wj[h] * a.keep - a.step_size * (mh / denom);
+  }
+}
+
+// Lane-wise partial sums keep the loops vectorizable without reassociating float math.
+constexpr int kLanes = 16;
+
+// Proximal group-lasso step: the row scaled by max(0, 1 - shrink / ||w_j||_2).
+GPATLAS_INLINE void group_shrink_row(float* wj, int64_t hidden, float shrink) {
+  float sq[kLanes] = {0};
+  int64_t k = 0;
+  for (; k + kLanes <= hidden; k += kLanes)
+    for (int q = 0; q < kLanes; ++q) sq[q] += wj[k + q] * wj[k + q];
+  float ss = 0.0f;
+  for (; k < hidden; ++k) ss += wj[k] * wj[k];
+  for (int q = 0; q < kLanes; ++q) ss += sq[q];
+  const float norm = std::sqrt(ss);
+  const float scale = norm > shrink ? 1.0f - shrink / norm : 0.0f;
+#pragma omp simd
+  for (int64_t q = 0; q < hidden; ++q) wj[q] *= scale;
+}
+
+GPATLAS_INLINE float row_sum(const float* wj, int64_t hidden) {
+  float acc[kLanes] = {0};
+  int64_t h = 0;
+  for (; h + kLanes <= hidden; h += kLanes)
+    for (int k = 0; k < kLanes; ++k) acc[k] += wj[h + k];
+  float s = 0.0f;
+  for (; h < hidden; ++h) s += wj[h];
+  for (int k = 0; k < kLanes; ++k) s += acc[k];
+  return s;
+}
+
+// The updated row's share of the next batch's first pre-activation.
+GPATLAS_INLINE void add_to_next(const BlockArgs& a, int64_t j, const float* wj, float* next_acc) {
+  const float* xn = a.x_next_t + j * a.batch_next;
+  for (int64_t b = 0; b < a.batch_next; ++b) {
+    const float xb = xn[b];
+    if (xb == 0.0f) continue;
+    float* out = next_acc + b * a.hidden;
+#pragma omp simd
+    for (int64_t k = 0; k < a.hidden; ++k) out[k] += xb * wj[k];
+  }
+}
+
 // One pass over a block of features: the gradient row is built in a small buffer that stays in
 // L1 cache, then weights and both moments are read and written exactly once.  This is where
 // stage 2 spends its time: the three arrays are ~190 MB each on the yeast data.  While an
@@ -60,90 +168,18 @@ GPATLAS_CLONES
 void adam_block(const BlockArgs& a, int64_t begin, int64_t end, float* g, float* next_acc) {
   const int64_t hidden = a.hidden;
   for (int64_t j = begin; j < end; ++j) {
-    const float* xj = a.x_t + j * a.batch;
-    const float p = a.pen[j];
-    // `omp simd` vectorizes regardless of R's -O2 cost model, which otherwise leaves these
-    // loops scalar (measured 2x slower).
-#pragma omp simd
-    for (int64_t h = 0; h < hidden; ++h) g[h] = p;
-    for (int64_t b = 0; b < a.batch; ++b) {
-      const float xb = xj[b];
-      if (xb == 0.0f) continue;
-      const float* db = a.delta + b * hidden;
-#pragma omp simd
-      for (int64_t h = 0; h < hidden; ++h) g[h] += xb * db[h];
-    }
+    gradient_row(a, j, g);
     float* wj = a.wt + j * hidden;
     float* mj = a.m + j * hidden;
     float* vj = a.v + j * hidden;
     if (a.lasso > 0) {
-      // Proximal lasso step in Adam's metric: the threshold of each weight is lr * lasso
-      // divided by its own Adam denominator, so a weight stays at zero while the magnitude of
-      // its loss gradient is below `lasso`, as the lasso's optimality condition asks.
-      const float b1 = a.b1, b2 = a.b2, c1 = a.one_minus_b1, c2 = a.one_minus_b2;
-      const float keep = a.keep, step_size = a.step_size, inv_bc2 = a.inv_bc2, eps = a.eps;
-      const float lasso = a.lasso;
-#pragma omp simd
-      for (int64_t h = 0; h < hidden; ++h) {
-        const float gh = g[h];
-        const float mh = mj[h] * b1 + gh * c1;
-        const float vh = vj[h] * b2 + gh * gh * c2;
-        const float inv = 1.0f / (std::sqrt(vh) * inv_bc2 + eps);
-        const float step = wj[h] * keep - step_size * mh * inv;
-        // sign(step) max(|step| - threshold, 0), with max(y, 0) written as (y + |y|) / 2
-        // (exact in floating point) so that the loop has no branch and vectorizes.
-        const float over = std::fabs(step) - lasso * inv;
-        mj[h] = mh;
-        vj[h] = vh;
-        wj[h] = std::copysign(0.5f * (over + std::fabs(over)), step);
-      }
+      adam_row_lasso(a, g, wj, mj, vj);
     } else {
-      // Without the lasso: plain Adam, keeping its exact arithmetic (mh / denom), so fits
-      // without the penalty are unchanged bit for bit.
-#pragma omp simd
-      for (int64_t h = 0; h < hidden; ++h) {
-        const float gh = g[h];
-        const float mh = mj[h] * a.b1 + gh * a.one_minus_b1;
-        const float vh = vj[h] * a.b2 + gh * gh * a.one_minus_b2;
-        const float denom = std::sqrt(vh) * a.inv_bc2 + a.eps;
-        mj[h] = mh;
-        vj[h] = vh;
-        wj[h] = wj[h] * a.keep - a.step_size * (mh / denom);
-      }
+      adam_row_plain(a, g, wj, mj, vj);
     }
-    // Lane-wise partial sums keep both loops vectorizable without reassociating float math.
-    constexpr int kLanes = 16;
-    if (a.shrink > 0) {
-      float sq[kLanes] = {0};
-      int64_t k = 0;
-      for (; k + kLanes <= hidden; k += kLanes)
-        for (int q = 0; q < kLanes; ++q) sq[q] += wj[k + q] * wj[k + q];
-      float ss = 0.0f;
-      for (; k < hidden; ++k) ss += wj[k] * wj[k];
-      for (int q = 0; q < kLanes; ++q) ss += sq[q];
-      const float norm = std::sqrt(ss);
-      const float scale = norm > a.shrink ? 1.0f - a.shrink / norm : 0.0f;
-#pragma omp simd
-      for (int64_t q = 0; q < hidden; ++q) wj[q] *= scale;
-    }
-    float acc[kLanes] = {0};
-    int64_t h = 0;
-    for (; h + kLanes <= hidden; h += kLanes)
-      for (int k = 0; k < kLanes; ++k) acc[k] += wj[h + k];
-    float s = 0.0f;
-    for (; h < hidden; ++h) s += wj[h];
-    for (int k = 0; k < kLanes; ++k) s += acc[k];
-    a.colsum[j] = s;
-    if (a.x_next_t) {
-      const float* xn = a.x_next_t + j * a.batch_next;
-      for (int64_t b = 0; b < a.batch_next; ++b) {
-        const float xb = xn[b];
-        if (xb == 0.0f) continue;
-        float* out = next_acc + b * hidden;
-#pragma omp simd
-        for (int64_t k = 0; k < hidden; ++k) out[k] += xb * wj[k];
-      }
-    }
+    if (a.shrink > 0) group_shrink_row(wj, hidden, a.shrink);
+    a.colsum[j] = row_sum(wj, hidden);
+    if (a.x_next_t) add_to_next(a, j, wj, next_acc);
   }
 }
 
