@@ -62,7 +62,12 @@
 #'   markers used, the phenotype scaling, the network parameters (stored as
 #'   float32 bytes so the fit survives `saveRDS()`), and `history`, a data frame
 #'   with columns `stage`, `epoch`, `loss` (mean training loss of the epoch,
-#'   on the standardized scale when `standardize = TRUE`) and `seconds`.
+#'   on the standardized scale when `standardize = TRUE`) and `seconds`, and
+#'   `validation`: for each network, the positions (in the training data) of
+#'   the individuals it held out. All of the model is fitted by the C++ core in
+#'   one call: the phenotype scaling, the additive path with its folds, each
+#'   network's validation individuals and its calibration draw on one seed
+#'   (`seed` of [gpatlas_control()]), so the same seed gives the same fit.
 #' @examples
 #' sim <- gp_simulate(n = 60, n_loci = 40, n_phenotypes = 3, n_causal = 2, seed = 1)
 #' fit <- gpatlas(. ~ ., sim, gpatlas_control(epochs_pheno = 3, epochs_geno = 3,

@@ -354,30 +354,32 @@ SlopeStats slope_stats(const Mat& pred, const Mat& obs, int j) {
   return st;
 }
 
+// Per trait: obs ~ a + b pred by least squares with b >= 0; with `shrink`, b <= 1 as well and
+// a = -b mean(pred) (the network part centred, the residual's mean left alone). Traits with too
+// few observed values or constant predictions keep b = 1, a = 0 (b = 0 with `shrink`).
+void line_fit(const Mat& pred, const Mat& obs, bool shrink, std::vector<double>& intercept,
+              std::vector<double>& slope) {
+  intercept.assign(obs.cols, 0.0);
+  slope.assign(obs.cols, shrink ? 0.0 : 1.0);
+  for (int j = 0; j < obs.cols; ++j) {
+    const SlopeStats st = slope_stats(pred, obs, j);
+    if (st.n < kMinCalibration || st.var_pred <= 0) continue;
+    const double b = std::max(0.0, st.cov / st.var_pred);
+    slope[j] = shrink ? std::min(1.0, b) : b;
+    intercept[j] = (shrink ? 0.0 : st.mean_obs) - slope[j] * st.mean_pred;
+  }
+}
+
 }  // namespace
 
 void calibration_fit(const Mat& pred, const Mat& obs, std::vector<double>& intercept,
                      std::vector<double>& slope) {
-  intercept.assign(obs.cols, 0.0);
-  slope.assign(obs.cols, 1.0);
-  for (int j = 0; j < obs.cols; ++j) {
-    const SlopeStats st = slope_stats(pred, obs, j);
-    if (st.n < kMinCalibration || st.var_pred <= 0) continue;
-    slope[j] = std::max(0.0, st.cov / st.var_pred);
-    intercept[j] = st.mean_obs - slope[j] * st.mean_pred;
-  }
+  line_fit(pred, obs, false, intercept, slope);
 }
 
 void network_shrinkage(const Mat& pred, const Mat& resid, std::vector<double>& intercept,
                        std::vector<double>& slope) {
-  intercept.assign(resid.cols, 0.0);
-  slope.assign(resid.cols, 0.0);
-  for (int j = 0; j < resid.cols; ++j) {
-    const SlopeStats st = slope_stats(pred, resid, j);
-    if (st.n < kMinCalibration || st.var_pred <= 0) continue;
-    slope[j] = std::min(1.0, std::max(0.0, st.cov / st.var_pred));
-    intercept[j] = -slope[j] * st.mean_pred;
-  }
+  line_fit(pred, resid, true, intercept, slope);
 }
 
 namespace {
