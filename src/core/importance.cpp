@@ -175,6 +175,186 @@ ImportanceResult empty_result(int n, int features, int m) {
   return res;
 }
 
+// The fast path's view of the evaluated genotype network (float weights of the first two
+// layers, the first BatchNorm as an affine map) and the double layers after the second Linear.
+struct FastNet {
+  using OutFn = std::function<torch::Tensor(const torch::Tensor&)>;
+  EvalNets* ev;
+  const OutFn* out_map;
+  bool hidden;
+  torch::nn::LinearImpl* lin2;
+  torch::Tensor a1, c1, a2t, a1f, b1;
+  int64_t H, D;
+  float slope;
+  const float *w1, *pa1, *pa2t;
+
+  FastNet(EvalNets& e, const Control& arch, const OutFn& out)
+      : ev(&e), out_map(&out), hidden(arch.geno_hidden > 0), H(geno_first_width(arch)) {
+    auto& rest = ev->nets.geno_rest;
+    // In eval mode BatchNorm is affine: bn(x) = a * x + c.  Ablating feature j moves the first
+    // hidden layer's input by -a * W[:, j]; the change of the LeakyReLU output is then formed
+    // directly (no difference of two large numbers), and pushed through the second Linear as
+    // one matrix product per chunk.  Deeper layers are small and run in double.
+    auto bn1 = rest->ptr(0)->as<torch::nn::BatchNorm1d>();
+    a1 = (bn1->weight / torch::sqrt(bn1->running_var + bn1->options.eps())).contiguous();
+    c1 = (bn1->bias - bn1->running_mean * a1).contiguous();
+    // Without a hidden layer the first layer's activation is the latent code: the second
+    // Linear becomes the identity and the tail is the decoder alone.
+    lin2 = hidden ? rest->ptr(2)->as<torch::nn::Linear>() : nullptr;
+    a2t = hidden ? lin2->weight.to(torch::kFloat).t().contiguous()  // hidden x latent
+                 : torch::eye(H, torch::kFloat);
+    slope = static_cast<float>(arch.leaky_slope);
+    w1 = ev->nets.w1t.data_ptr<float>();
+    a1f = a1.to(torch::kFloat).contiguous();
+    pa1 = a1f.data_ptr<float>();
+    D = a2t.size(1);
+    pa2t = a2t.data_ptr<float>();
+    b1 = ev->nets.b1.to(torch::kDouble);
+  }
+  torch::Tensor second(const torch::Tensor& act) const { return hidden ? lin2->forward(act) : act; }
+  torch::Tensor tail(const torch::Tensor& latent_pre) const {
+    auto& rest = ev->nets.geno_rest;
+    if (!hidden) return (*out_map)(ev->nets.decoder->forward(latent_pre));
+    return (*out_map)(ev->nets.decoder->forward(rest->ptr(4)->as<torch::nn::LeakyReLU>()->forward(
+        rest->ptr(3)->as<torch::nn::BatchNorm1d>()->forward(latent_pre))));
+  }
+};
+
+// One individual's carried alleles, observed row and unperturbed pass: the first layer's
+// normalized input z (as float zf), its LeakyReLU output lz and slope sz, and the outputs.
+struct Individual {
+  std::vector<int64_t> active;
+  std::vector<double> pre;
+  std::vector<float> zf, lz, sz;
+  torch::Tensor y, w, latent_base, base;
+  explicit Individual(int64_t H)
+      : pre(static_cast<size_t>(H)), zf(static_cast<size_t>(H)), lz(static_cast<size_t>(H)),
+        sz(static_cast<size_t>(H)) {}
+};
+
+// The features of individual i's carried alleles; a locus without a call has none.
+void carried_features(const GenoData& geno, int64_t i, std::vector<int64_t>& active) {
+  active.clear();
+  const uint8_t* codes = geno.codes.data() + i * static_cast<int64_t>(geno.loci);
+  for (int64_t l = 0; l < geno.loci; ++l)
+    if (codes[l] != kMissingCode) active.push_back(l * geno.alleles + codes[l]);
+}
+
+void unperturbed(const FastNet& net, Individual& ind) {
+  const int64_t H = net.H;
+  const float* w1 = net.w1;
+  const std::vector<int64_t>& active = ind.active;
+  std::vector<double>& pre = ind.pre;
+  // First pre-activation in double, summed over the carried alleles without temporaries.
+  const double* pb1 = net.b1.data_ptr<double>();
+  parallel_ranges(H, 256, [&](int64_t h0, int64_t h1) {
+    for (int64_t h = h0; h < h1; ++h) pre[h] = pb1[h];
+    for (int64_t j : active) {
+      const float* wj = w1 + j * H;
+      for (int64_t h = h0; h < h1; ++h) pre[h] += wj[h];
+    }
+  });
+  const auto pre_t = torch::from_blob(pre.data(), {H}, torch::kDouble);
+  const auto z = (net.a1 * pre_t + net.c1).contiguous();
+  const auto hb = torch::where(z > 0, z, z * static_cast<double>(net.slope));
+  ind.latent_base = net.second(hb.unsqueeze(0));
+  ind.base = net.tail(ind.latent_base);
+  const double* pz = z.data_ptr<double>();
+  for (int64_t h = 0; h < H; ++h) {
+    ind.zf[h] = static_cast<float>(pz[h]);
+    ind.sz[h] = pz[h] > 0 ? 1.0f : net.slope;
+    ind.lz[h] = ind.zf[h] * ind.sz[h];
+  }
+}
+
+// Four features at a time: their hidden-layer changes are formed in a small buffer, then
+// multiplied into the latent layer with four independent accumulator rows, which keeps
+// the FMA units busy instead of waiting on one dependency chain.
+constexpr int64_t kGroup = 4;
+
+// Hidden-layer changes dh (kGroup x H) of ablating the nq <= kGroup features feats; rows past
+// nq are zero.
+void hidden_changes(const FastNet& net, const Individual& ind, const int64_t* feats, int64_t nq,
+                    float* dh) {
+  const int64_t H = net.H;
+  const float slope = net.slope;
+  const float *w1 = net.w1, *pa1 = net.pa1;
+  const float *zf = ind.zf.data(), *sz = ind.sz.data(), *lz = ind.lz.data();
+  for (int64_t f = 0; f < kGroup; ++f) {
+    float* out = dh + f * H;
+    if (f >= nq) {
+      std::fill(out, out + H, 0.0f);
+      continue;
+    }
+    const float* wj = w1 + feats[f] * H;
+    // Change of the LeakyReLU output: linear in the shift unless its sign flips,
+    // where the shift is as large as the input and the direct difference is accurate.
+#pragma omp simd
+    for (int64_t h = 0; h < H; ++h) {
+      const float wp = pa1[h] * wj[h];
+      const float u = zf[h] - wp;
+      const float lu = u > 0 ? u : slope * u;
+      const bool same = (u > 0) == (zf[h] > 0);
+      out[h] = same ? -sz[h] * wp : lu - lz[h];
+    }
+  }
+}
+
+// Latent changes acc (kGroup x D) of the hidden-layer changes dh through the second Linear.
+void latent_changes(const FastNet& net, const float* dh, std::vector<float>& acc) {
+  const int64_t H = net.H, D = net.D;
+  const float* pa2t = net.pa2t;
+  std::fill(acc.begin(), acc.end(), 0.0f);
+  float* a0 = acc.data();
+  float* a1r = a0 + D;
+  float* a2r = a0 + 2 * D;
+  float* a3r = a0 + 3 * D;
+  const float* d0 = dh;
+  for (int64_t h = 0; h < H; ++h) {
+    const float* row = pa2t + h * D;
+    const float x0 = d0[h], x1 = d0[H + h], x2 = d0[2 * H + h], x3 = d0[3 * H + h];
+#pragma omp simd
+    for (int64_t k = 0; k < D; ++k) {
+      a0[k] += x0 * row[k];
+      a1r[k] += x1 * row[k];
+      a2r[k] += x2 * row[k];
+      a3r[k] += x3 * row[k];
+    }
+  }
+}
+
+// Latent changes of groups g0 .. g1 of the chunk's features, written to rows of pdl (len x D).
+void group_range(const FastNet& net, const Individual& ind, const std::vector<int64_t>& feats,
+                 int64_t g0, int64_t g1, double* pdl) {
+  const int64_t len = static_cast<int64_t>(feats.size()), D = net.D;
+  std::vector<float> dh(static_cast<size_t>(kGroup * net.H));
+  std::vector<float> acc(static_cast<size_t>(kGroup * D));
+  for (int64_t grp = g0; grp < g1; ++grp) {
+    const int64_t q0 = grp * kGroup, nq = std::min(kGroup, len - q0);
+    hidden_changes(net, ind, feats.data() + q0, nq, dh.data());
+    latent_changes(net, dh.data(), acc);
+    for (int64_t f = 0; f < nq; ++f)
+      for (int64_t k = 0; k < D; ++k) pdl[(q0 + f) * D + k] = acc[f * D + k];
+  }
+}
+
+// Ablates the features feats of individual i (one chunk of its carried alleles) and stores
+// their statistics; dlat (chunk x D) is scratch for the latent changes.
+void ablate_chunk(const FastNet& net, const Individual& ind, const std::vector<int64_t>& feats,
+                  torch::Tensor& dlat, const AdditiveView& additive, int64_t i,
+                  ImportanceStat stat, ImportanceResult& res) {
+  const int64_t len = static_cast<int64_t>(feats.size());
+  double* pdl = dlat.data_ptr<double>();
+  parallel_ranges((len + kGroup - 1) / kGroup, 16, [&](int64_t g0, int64_t g1) {
+    group_range(net, ind, feats, g0, g1, pdl);
+  });
+  auto alt = net.tail(ind.latent_base + dlat.narrow(0, 0, len));
+  auto base_i = ind.base;
+  // Every evaluated feature is a carried allele: its one-hot value is 1.
+  additive.apply(i, feats, torch::ones({len}, torch::kDouble), base_i, alt);
+  store(res, i, feats, statistic(alt, base_i, stat, ind.y, ind.w), (alt - base_i).pow(2));
+}
+
 }  // namespace
 
 ImportanceResult genotype_importance(const ParamList& params, const Control& arch, int n_pheno,
@@ -185,128 +365,24 @@ ImportanceResult genotype_importance(const ParamList& params, const Control& arc
   require_observed(observed, geno.n, n_pheno, stat);
   const auto out_map = output_fn(output, n_pheno);
   torch::NoGradGuard guard;
-  const int64_t F = geno.features(), H = geno_first_width(arch);
-  const bool hidden = arch.geno_hidden > 0;
+  const int64_t F = geno.features();
   EvalNets ev(params, arch, n_pheno, F);
-  auto& rest = ev.nets.geno_rest;
-  // In eval mode BatchNorm is affine: bn(x) = a * x + c.  Ablating feature j moves the first
-  // hidden layer's input by -a * W[:, j]; the change of the LeakyReLU output is then formed
-  // directly (no difference of two large numbers), and pushed through the second Linear as
-  // one matrix product per chunk.  Deeper layers are small and run in double.
-  auto bn1 = rest->ptr(0)->as<torch::nn::BatchNorm1d>();
-  const auto a1 = (bn1->weight / torch::sqrt(bn1->running_var + bn1->options.eps())).contiguous();
-  const auto c1 = (bn1->bias - bn1->running_mean * a1).contiguous();
-  // Without a hidden layer the first layer's activation is the latent code: the second
-  // Linear becomes the identity and the tail is the decoder alone.
-  auto lin2 = hidden ? rest->ptr(2)->as<torch::nn::Linear>() : nullptr;
-  const auto a2t = hidden ? lin2->weight.to(torch::kFloat).t().contiguous()  // hidden x latent
-                          : torch::eye(H, torch::kFloat);
-  auto second = [&](const torch::Tensor& act) { return hidden ? lin2->forward(act) : act; };
-  auto tail = [&](const torch::Tensor& latent_pre) {
-    if (!hidden) return out_map(ev.nets.decoder->forward(latent_pre));
-    return out_map(ev.nets.decoder->forward(rest->ptr(4)->as<torch::nn::LeakyReLU>()->forward(
-        rest->ptr(3)->as<torch::nn::BatchNorm1d>()->forward(latent_pre))));
-  };
-  const float slope = static_cast<float>(arch.leaky_slope);
-  const float* w1 = ev.nets.w1t.data_ptr<float>();
-  const auto a1f = a1.to(torch::kFloat).contiguous();
-  const float* pa1 = a1f.data_ptr<float>();
-  const int64_t D = a2t.size(1);
-  const float* pa2t = a2t.data_ptr<float>();
-  const auto b1 = ev.nets.b1.to(torch::kDouble);
+  const FastNet net(ev, arch, out_map);
   ImportanceResult res = empty_result(geno.n, static_cast<int>(F), n_pheno);
   const AdditiveView additive(output, geno, F, n_pheno);
   // Large chunks: one parallel region per chunk, and a typical individual fits in one or two.
   const int64_t chunk = 16384;
-  auto dlat = torch::empty({chunk, D}, torch::kDouble);
-  torch::Tensor y, w;
-  std::vector<int64_t> active;
-  std::vector<double> pre(static_cast<size_t>(H));
-  std::vector<float> zf(static_cast<size_t>(H)), lz(static_cast<size_t>(H)), sz(static_cast<size_t>(H));
+  auto dlat = torch::empty({chunk, net.D}, torch::kDouble);
+  Individual ind(net.H);
   for (int64_t i = 0; i < geno.n; ++i) {
     if (cb.interrupted && cb.interrupted()) throw Interrupted();
-    active.clear();
-    const uint8_t* codes = geno.codes.data() + i * static_cast<int64_t>(geno.loci);
-    for (int64_t l = 0; l < geno.loci; ++l)
-      if (codes[l] != kMissingCode) active.push_back(l * geno.alleles + codes[l]);
-    if (stat == ImportanceStat::mse) std::tie(y, w) = observed_row(*observed, i);
-    // First pre-activation in double, summed over the carried alleles without temporaries.
-    const double* pb1 = b1.data_ptr<double>();
-    parallel_ranges(H, 256, [&](int64_t h0, int64_t h1) {
-      for (int64_t h = h0; h < h1; ++h) pre[h] = pb1[h];
-      for (int64_t j : active) {
-        const float* wj = w1 + j * H;
-        for (int64_t h = h0; h < h1; ++h) pre[h] += wj[h];
-      }
-    });
-    const auto pre_t = torch::from_blob(pre.data(), {H}, torch::kDouble);
-    const auto z = (a1 * pre_t + c1).contiguous();
-    const auto hb = torch::where(z > 0, z, z * static_cast<double>(slope));
-    const auto latent_base = second(hb.unsqueeze(0));
-    const auto base = tail(latent_base);
-    const double* pz = z.data_ptr<double>();
-    for (int64_t h = 0; h < H; ++h) {
-      zf[h] = static_cast<float>(pz[h]);
-      sz[h] = pz[h] > 0 ? 1.0f : slope;
-      lz[h] = zf[h] * sz[h];
-    }
-    for (size_t s = 0; s < active.size(); s += chunk) {
-      const int64_t len = std::min<int64_t>(chunk, static_cast<int64_t>(active.size() - s));
-      double* pdl = dlat.data_ptr<double>();
-      // Four features at a time: their hidden-layer changes are formed in a small buffer, then
-      // multiplied into the latent layer with four independent accumulator rows, which keeps
-      // the FMA units busy instead of waiting on one dependency chain.
-      constexpr int64_t kGroup = 4;
-      parallel_ranges((len + kGroup - 1) / kGroup, 16, [&](int64_t g0, int64_t g1) {
-        std::vector<float> dh(static_cast<size_t>(kGroup * H));
-        std::vector<float> acc(static_cast<size_t>(kGroup * D));
-        for (int64_t grp = g0; grp < g1; ++grp) {
-          const int64_t q0 = grp * kGroup, nq = std::min(kGroup, len - q0);
-          for (int64_t f = 0; f < kGroup; ++f) {
-            float* out = dh.data() + f * H;
-            if (f >= nq) {
-              std::fill(out, out + H, 0.0f);
-              continue;
-            }
-            const float* wj = w1 + active[s + q0 + f] * H;
-            // Change of the LeakyReLU output: linear in the shift unless its sign flips,
-            // where the shift is as large as the input and the direct difference is accurate.
-#pragma omp simd
-            for (int64_t h = 0; h < H; ++h) {
-              const float wp = pa1[h] * wj[h];
-              const float u = zf[h] - wp;
-              const float lu = u > 0 ? u : slope * u;
-              const bool same = (u > 0) == (zf[h] > 0);
-              out[h] = same ? -sz[h] * wp : lu - lz[h];
-            }
-          }
-          std::fill(acc.begin(), acc.end(), 0.0f);
-          float* a0 = acc.data();
-          float* a1r = a0 + D;
-          float* a2r = a0 + 2 * D;
-          float* a3r = a0 + 3 * D;
-          const float* d0 = dh.data();
-          for (int64_t h = 0; h < H; ++h) {
-            const float* row = pa2t + h * D;
-            const float x0 = d0[h], x1 = d0[H + h], x2 = d0[2 * H + h], x3 = d0[3 * H + h];
-#pragma omp simd
-            for (int64_t k = 0; k < D; ++k) {
-              a0[k] += x0 * row[k];
-              a1r[k] += x1 * row[k];
-              a2r[k] += x2 * row[k];
-              a3r[k] += x3 * row[k];
-            }
-          }
-          for (int64_t f = 0; f < nq; ++f)
-            for (int64_t k = 0; k < D; ++k) pdl[(q0 + f) * D + k] = acc[f * D + k];
-        }
-      });
-      auto alt = tail(latent_base + dlat.narrow(0, 0, len));
-      std::vector<int64_t> feats(active.begin() + s, active.begin() + s + len);
-      auto base_i = base;
-      // Every evaluated feature is a carried allele: its one-hot value is 1.
-      additive.apply(i, feats, torch::ones({len}, torch::kDouble), base_i, alt);
-      store(res, i, feats, statistic(alt, base_i, stat, y, w), (alt - base_i).pow(2));
+    carried_features(geno, i, ind.active);
+    if (stat == ImportanceStat::mse) std::tie(ind.y, ind.w) = observed_row(*observed, i);
+    unperturbed(net, ind);
+    for (size_t s = 0; s < ind.active.size(); s += chunk) {
+      const int64_t len = std::min<int64_t>(chunk, static_cast<int64_t>(ind.active.size() - s));
+      const std::vector<int64_t> feats(ind.active.begin() + s, ind.active.begin() + s + len);
+      ablate_chunk(net, ind, feats, dlat, additive, i, stat, res);
     }
     if (cb.progress) cb.progress({Task::importance, static_cast<long>(i + 1), geno.n});
   }

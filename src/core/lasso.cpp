@@ -201,10 +201,8 @@ void average_folds(const Standardized& X, const std::vector<Fit>& fits, size_t f
   *intercept = b0;
 }
 
-}  // namespace
-
-LassoPathResult lasso_cv(const double* x, int n, int p, const double* y, int m,
-                         const std::vector<int>& fold, int n_folds, const LassoSettings& s) {
+void check_settings(int n, int p, int m, const std::vector<int>& fold, int n_folds,
+                    const LassoSettings& s) {
   if (n < 2 || p < 1 || m < 1) throw std::invalid_argument("lasso: empty design or response");
   if (static_cast<int>(fold.size()) != n) throw std::invalid_argument("lasso: one fold per row");
   if (n_folds < 2) throw std::invalid_argument("lasso: at least two folds");
@@ -213,130 +211,197 @@ LassoPathResult lasso_cv(const double* x, int n, int p, const double* y, int m,
   if (s.nlambda < 1 || !(s.lambda_min_ratio > 0 && s.lambda_min_ratio < 1))
     throw std::invalid_argument("lasso: nlambda >= 1 and 0 < lambda_min_ratio < 1");
   if (!(s.alpha > 0 && s.alpha <= 1)) throw std::invalid_argument("lasso: 0 < alpha <= 1");
-  const Standardized X(x, n, p);
-  const int per_trait = n_folds + 1;
-  std::vector<Fit> fits(static_cast<size_t>(m) * per_trait);
-  for (int t = 0; t < m; ++t)
-    for (int f = -1; f < n_folds; ++f) {
-      Fit& fit = fits[size_t(t) * per_trait + (f + 1)];
-      fit.trait = t;
-      fit.alpha = s.alpha;
-      fit.init(X, y + size_t(t) * n, fold, f);
-    }
-  std::vector<int> all(fits.size());
-  for (size_t c = 0; c < fits.size(); ++c) all[c] = static_cast<int>(c);
-  gradients(X, fits, all);
+}
 
+// The cross-validated paths of all traits: per trait the fit on all rows, then one per fold.
+struct CvPath {
+  const Standardized& X;
+  const double* y;
+  const std::vector<int>& fold;
+  const LassoSettings& s;
+  int n, p, m, n_folds, per_trait;
+  std::vector<Fit> fits;
   LassoPathResult res;
-  res.n = n;
-  res.p = p;
-  res.m = m;
-  res.intercept.assign(m, 0.0);
-  res.beta.assign(size_t(p) * m, 0.0);
-  res.intercept_avg.assign(m, 0.0);
-  res.beta_avg.assign(size_t(p) * m, 0.0);
-  res.lambda.assign(m, std::numeric_limits<double>::quiet_NaN());
-  res.steps.assign(m, 0);
-  res.oof.assign(size_t(n) * m, std::numeric_limits<double>::quiet_NaN());
-  res.cv_error.assign(size_t(s.nlambda) * m, std::numeric_limits<double>::quiet_NaN());
-  res.lambda_grid.assign(size_t(s.nlambda) * m, 0.0);
-  std::vector<double> best_err(m, std::numeric_limits<double>::infinity());
-  std::vector<int> best_step(m, -1);
-  std::vector<char> trait_done(m, 0);
-  for (int t = 0; t < m; ++t) {
-    const Fit& full = fits[size_t(t) * per_trait];
+  std::vector<double> best_err;
+  std::vector<int> best_step;
+  std::vector<char> trait_done;
+  // Held-out predictions of each fold fit at the current grid point.
+  std::vector<double> held;
+
+  CvPath(const Standardized& X_, const double* y_, int m_, const std::vector<int>& fold_,
+         int n_folds_, const LassoSettings& s_)
+      : X(X_), y(y_), fold(fold_), s(s_), n(X_.n), p(X_.p), m(m_), n_folds(n_folds_),
+        per_trait(n_folds_ + 1) {
+    fits.resize(static_cast<size_t>(m) * per_trait);
+    for (int t = 0; t < m; ++t)
+      for (int f = -1; f < n_folds; ++f) {
+        Fit& fit = fits[size_t(t) * per_trait + (f + 1)];
+        fit.trait = t;
+        fit.alpha = s.alpha;
+        fit.init(X, y + size_t(t) * n, fold, f);
+      }
+    std::vector<int> all(fits.size());
+    for (size_t c = 0; c < fits.size(); ++c) all[c] = static_cast<int>(c);
+    gradients(X, fits, all);
+    init_result();
+    best_err.assign(m, std::numeric_limits<double>::infinity());
+    best_step.assign(m, -1);
+    trait_done.assign(m, 0);
+    held.assign(size_t(n) * m, std::numeric_limits<double>::quiet_NaN());
+  }
+
+  void init_result() {
+    res.n = n;
+    res.p = p;
+    res.m = m;
+    res.intercept.assign(m, 0.0);
+    res.beta.assign(size_t(p) * m, 0.0);
+    res.intercept_avg.assign(m, 0.0);
+    res.beta_avg.assign(size_t(p) * m, 0.0);
+    res.lambda.assign(m, std::numeric_limits<double>::quiet_NaN());
+    res.steps.assign(m, 0);
+    res.oof.assign(size_t(n) * m, std::numeric_limits<double>::quiet_NaN());
+    res.cv_error.assign(size_t(s.nlambda) * m, std::numeric_limits<double>::quiet_NaN());
+    res.lambda_grid.assign(size_t(s.nlambda) * m, 0.0);
+  }
+};
+
+// Each trait's lambda grid from its full fit's gradients; traits without enough rows are done.
+void start_grids(CvPath& path) {
+  const LassoSettings& s = path.s;
+  for (int t = 0; t < path.m; ++t) {
+    const Fit& full = path.fits[size_t(t) * path.per_trait];
     double lmax = 0;
-    for (int j = 0; j < p; ++j) lmax = std::max(lmax, std::fabs(full.g[j]));
+    for (int j = 0; j < path.p; ++j) lmax = std::max(lmax, std::fabs(full.g[j]));
     lmax /= s.alpha;  // the smallest lambda with every coefficient zero
     for (int k = 0; k < s.nlambda; ++k)
-      res.lambda_grid[size_t(t) * s.nlambda + k] =
+      path.res.lambda_grid[size_t(t) * s.nlambda + k] =
           s.nlambda == 1 ? lmax : lmax * std::pow(s.lambda_min_ratio, double(k) / (s.nlambda - 1));
     bool any = false;
-    for (int f = 1; f < per_trait; ++f) any = any || !fits[size_t(t) * per_trait + f].done;
-    if (full.done || !any) trait_done[t] = 1;
+    for (int f = 1; f < path.per_trait; ++f)
+      any = any || !path.fits[size_t(t) * path.per_trait + f].done;
+    if (full.done || !any) path.trait_done[t] = 1;
   }
-  // Held-out predictions of each fold fit at the current grid point.
-  std::vector<double> held(size_t(n) * m, std::numeric_limits<double>::quiet_NaN());
+}
 
+// The fit of f at grid point k of its trait's grid, over its strong set.
+void strong_set_fit(Fit& f, const Standardized& X, const double* grid, int k,
+                    const LassoSettings& s) {
+  const int p = X.p;
+  const double lam = grid[k], prev = k > 0 ? grid[k - 1] : grid[0];
+  // Sequential strong rule: the non-zero coefficients and the columns whose gradient is
+  // near the new lambda; the set is rebuilt at every grid point.
+  for (int j : f.set) f.in_set[j] = 0;
+  f.set.clear();
+  for (int j = 0; j < p; ++j)
+    if (f.beta[j] != 0 || std::fabs(f.g[j]) >= s.alpha * (2 * lam - prev)) f.add(j);
+  f.descend(X, lam, s.tol, s.max_sweeps);
+}
+
+// KKT check over every column; violators join the set and the fit is redone.
+void check_kkt(CvPath& path, const std::vector<int>& active, int k) {
+  const LassoSettings& s = path.s;
+  const Standardized& X = path.X;
+  std::vector<Fit>& fits = path.fits;
+  const LassoPathResult& res = path.res;
+  std::vector<int> check = active;
+  while (!check.empty()) {
+    gradients(X, fits, check);
+    std::vector<int> again;
+    for (int c : check) {
+      Fit& f = fits[c];
+      const double lam = res.lambda_grid[size_t(f.trait) * s.nlambda + k];
+      bool violated = false;
+      for (int j = 0; j < path.p; ++j)
+        if (!f.in_set[j] && std::fabs(f.g[j]) > s.alpha * lam * (1 + 1e-9) + 1e-15) {
+          f.add(j);
+          violated = true;
+        }
+      if (violated) again.push_back(c);
+    }
+#pragma omp parallel for schedule(dynamic) num_threads(std::max(1, s.threads))
+    for (size_t q = 0; q < again.size(); ++q) {
+      Fit& f = fits[again[q]];
+      f.descend(X, res.lambda_grid[size_t(f.trait) * s.nlambda + k], s.tol, s.max_sweeps);
+    }
+    check = again;
+  }
+}
+
+// Keeps trait t's fits at grid point k as its best so far.
+void record_best(CvPath& path, int t, int k) {
+  const Standardized& X = path.X;
+  LassoPathResult& res = path.res;
+  const int p = path.p, n = path.n;
+  const Fit& full = path.fits[size_t(t) * path.per_trait];
+  for (int j = 0; j < p; ++j)
+    res.beta[size_t(t) * p + j] = X.sd[j] > 0 ? full.beta[j] / X.sd[j] : 0.0;
+  double b0 = full.b0;
+  for (int j = 0; j < p; ++j) b0 -= res.beta[size_t(t) * p + j] * X.mean[j];
+  res.intercept[t] = b0;
+  average_folds(X, path.fits, size_t(t) * path.per_trait + 1, path.n_folds,
+                res.beta_avg.data() + size_t(t) * p, &res.intercept_avg[t]);
+  res.lambda[t] = res.lambda_grid[size_t(t) * path.s.nlambda + k];
+  std::copy(path.held.begin() + size_t(t) * n, path.held.begin() + size_t(t + 1) * n,
+            res.oof.begin() + size_t(t) * n);
+}
+
+// Cross-validated error of trait t at grid point k; keeps the best point and ends the path
+// after `patience` points without improvement.
+void cv_step(CvPath& path, int t, int k) {
+  const int n = path.n;
+  const LassoSettings& s = path.s;
+  LassoPathResult& res = path.res;
+  const double* yt = path.y + size_t(t) * n;
+  double err = 0, cnt = 0;
+  for (int f = 1; f < path.per_trait; ++f) {
+    const Fit& fit = path.fits[size_t(t) * path.per_trait + f];
+    for (int i = 0; i < n; ++i) {
+      if (path.fold[i] != fit.fold || std::isnan(yt[i])) continue;
+      const double pr = fit.predict(path.X, i);
+      path.held[size_t(t) * n + i] = pr;
+      err += (yt[i] - pr) * (yt[i] - pr);
+      cnt += 1;
+    }
+  }
+  const double e = cnt > 0 ? err / cnt : std::numeric_limits<double>::infinity();
+  res.cv_error[size_t(t) * s.nlambda + k] = e;
+  res.steps[t] = k + 1;
+  if (e < path.best_err[t]) {
+    path.best_err[t] = e;
+    path.best_step[t] = k;
+    record_best(path, t, k);
+  }
+  if (s.patience > 0 && k - path.best_step[t] >= s.patience) path.trait_done[t] = 1;
+  if (res.lambda_grid[size_t(t) * s.nlambda] <= 0) path.trait_done[t] = 1;
+}
+
+}  // namespace
+
+LassoPathResult lasso_cv(const double* x, int n, int p, const double* y, int m,
+                         const std::vector<int>& fold, int n_folds, const LassoSettings& s) {
+  check_settings(n, p, m, fold, n_folds, s);
+  const Standardized X(x, n, p);
+  CvPath path(X, y, m, fold, n_folds, s);
+  start_grids(path);
   for (int k = 0; k < s.nlambda; ++k) {
     std::vector<int> active;
-    for (size_t c = 0; c < fits.size(); ++c)
-      if (!trait_done[fits[c].trait] && !fits[c].done) active.push_back(static_cast<int>(c));
+    for (size_t c = 0; c < path.fits.size(); ++c)
+      if (!path.trait_done[path.fits[c].trait] && !path.fits[c].done)
+        active.push_back(static_cast<int>(c));
     if (active.empty()) break;
+    std::vector<Fit>& fits = path.fits;
 #pragma omp parallel for schedule(dynamic) num_threads(std::max(1, s.threads))
     for (size_t q = 0; q < active.size(); ++q) {
       Fit& f = fits[active[q]];
-      const double* grid = res.lambda_grid.data() + size_t(f.trait) * s.nlambda;
-      const double lam = grid[k], prev = k > 0 ? grid[k - 1] : grid[0];
-      // Sequential strong rule: the non-zero coefficients and the columns whose gradient is
-      // near the new lambda; the set is rebuilt at every grid point.
-      for (int j : f.set) f.in_set[j] = 0;
-      f.set.clear();
-      for (int j = 0; j < p; ++j)
-        if (f.beta[j] != 0 || std::fabs(f.g[j]) >= s.alpha * (2 * lam - prev)) f.add(j);
-      f.descend(X, lam, s.tol, s.max_sweeps);
+      strong_set_fit(f, X, path.res.lambda_grid.data() + size_t(f.trait) * s.nlambda, k, s);
     }
-    // KKT check over every column; violators join the set and the fit is redone.
-    std::vector<int> check = active;
-    while (!check.empty()) {
-      gradients(X, fits, check);
-      std::vector<int> again;
-      for (int c : check) {
-        Fit& f = fits[c];
-        const double lam = res.lambda_grid[size_t(f.trait) * s.nlambda + k];
-        bool violated = false;
-        for (int j = 0; j < p; ++j)
-          if (!f.in_set[j] && std::fabs(f.g[j]) > s.alpha * lam * (1 + 1e-9) + 1e-15) {
-            f.add(j);
-            violated = true;
-          }
-        if (violated) again.push_back(c);
-      }
-#pragma omp parallel for schedule(dynamic) num_threads(std::max(1, s.threads))
-      for (size_t q = 0; q < again.size(); ++q) {
-        Fit& f = fits[again[q]];
-        f.descend(X, res.lambda_grid[size_t(f.trait) * s.nlambda + k], s.tol, s.max_sweeps);
-      }
-      check = again;
-    }
+    check_kkt(path, active, k);
     // Cross-validated error of every trait still on its path.
-    for (int t = 0; t < m; ++t) {
-      if (trait_done[t]) continue;
-      const double* yt = y + size_t(t) * n;
-      double err = 0, cnt = 0;
-      for (int f = 1; f < per_trait; ++f) {
-        const Fit& fit = fits[size_t(t) * per_trait + f];
-        for (int i = 0; i < n; ++i) {
-          if (fold[i] != fit.fold || std::isnan(yt[i])) continue;
-          const double pr = fit.predict(X, i);
-          held[size_t(t) * n + i] = pr;
-          err += (yt[i] - pr) * (yt[i] - pr);
-          cnt += 1;
-        }
-      }
-      const double e = cnt > 0 ? err / cnt : std::numeric_limits<double>::infinity();
-      res.cv_error[size_t(t) * s.nlambda + k] = e;
-      res.steps[t] = k + 1;
-      if (e < best_err[t]) {
-        best_err[t] = e;
-        best_step[t] = k;
-        const Fit& full = fits[size_t(t) * per_trait];
-        for (int j = 0; j < p; ++j)
-          res.beta[size_t(t) * p + j] = X.sd[j] > 0 ? full.beta[j] / X.sd[j] : 0.0;
-        double b0 = full.b0;
-        for (int j = 0; j < p; ++j) b0 -= res.beta[size_t(t) * p + j] * X.mean[j];
-        res.intercept[t] = b0;
-        average_folds(X, fits, size_t(t) * per_trait + 1, n_folds, res.beta_avg.data() + size_t(t) * p,
-                      &res.intercept_avg[t]);
-        res.lambda[t] = res.lambda_grid[size_t(t) * s.nlambda + k];
-        std::copy(held.begin() + size_t(t) * n, held.begin() + size_t(t + 1) * n,
-                  res.oof.begin() + size_t(t) * n);
-      }
-      if (s.patience > 0 && k - best_step[t] >= s.patience) trait_done[t] = 1;
-      if (res.lambda_grid[size_t(t) * s.nlambda] <= 0) trait_done[t] = 1;
-    }
+    for (int t = 0; t < m; ++t)
+      if (!path.trait_done[t]) cv_step(path, t, k);
   }
-  return res;
+  return std::move(path.res);
 }
 
 void lasso_fit(const double* x, int n, int p, const double* y, double lambda, double tol,

@@ -513,28 +513,8 @@ Eigen::Map<const MatrixXd> matrix_view(const double* x, int n, int p) {
   return Eigen::Map<const MatrixXd>(x, n, p);
 }
 
-}  // namespace
-
-double vida_clumpiness(const std::vector<double>& z, Clumpiness method, double percentile) {
-  std::vector<double> v(z);
-  std::stable_sort(v.begin(), v.end(), by_abs_desc);
-  return clumpiness_sorted(v.data(), static_cast<int>(v.size()), method, percentile);
-}
-
-std::vector<double> vida_zscores(const double* importance, int n, int p) {
-  const MatrixXd z = zscores(matrix_view(importance, n, p));
-  return std::vector<double>(z.data(), z.data() + z.size());
-}
-
-VidaResult vida(const double* importance, int n, int p, const VidaParams& prm,
-                const Callbacks& callbacks) {
-  const Eigen::Map<const MatrixXd> x = matrix_view(importance, n, p);
-  validate(x, prm);
-  const int threads = core_threads();
-  const Index b = prm.block_size;
-  EigenSerial eigen_serial;
-  Guard guard(callbacks);
-
+// A result with every allele to score (all of them when none are listed) and nothing scored.
+VidaResult empty_result(int n, int p, const VidaParams& prm) {
   VidaResult res;
   res.n = n;
   res.p = p;
@@ -556,109 +536,175 @@ VidaResult vida(const double* importance, int n, int p, const VidaParams& prm,
   res.extreme_ratio_diff.assign(static_cast<size_t>(T) * s, kNaN);
   res.clumpiness_diff.assign(static_cast<size_t>(T) * Q * s, kNaN);
   res.score.assign(static_cast<size_t>(T) * Q * s, kNaN);
+  return res;
+}
 
-  // The z matrix is zero exactly where an entry is absent (a z-score that happens to be 0 is
-  // absent too, as in the reference), so one mask serves every later step.
-  const MatrixXd z = zscores(x);
-  const MatrixXd z2 = z.cwiseProduct(z);
-  const MatrixXd v = (z.array() != 0).cast<double>().matrix();
-  const Prepared pr = prepare(z, prm.z_thresholds, threads, guard);
+// The state shared by both ways of scoring: z-scores, their squares and mask, the prepared
+// per-individual data, each allele's result position and per-thread work space.
+struct VidaRun {
+  const VidaParams& prm;
+  Guard& guard;
+  VidaResult res;
+  int n, p, threads, T;
+  Index b, nb;
+  MatrixXd z, z2, v;
+  Prepared pr;
+  std::vector<int> pos;
+  std::vector<AlleleWork> work;
+  std::vector<PairWork> pair_work;
+
+  VidaRun(const Eigen::Ref<const MatrixXd>& x, const VidaParams& prm_, Guard& guard_,
+          VidaResult res_)
+      : prm(prm_), guard(guard_), res(std::move(res_)), n(static_cast<int>(x.rows())),
+        p(static_cast<int>(x.cols())), threads(core_threads()),
+        T(static_cast<int>(prm_.z_thresholds.size())), b(prm_.block_size),
+        nb((p + b - 1) / b) {
+    // The z matrix is zero exactly where an entry is absent (a z-score that happens to be 0 is
+    // absent too, as in the reference), so one mask serves every later step.
+    z = zscores(x);
+    z2 = z.cwiseProduct(z);
+    v = (z.array() != 0).cast<double>().matrix();
+    pr = prepare(z, prm.z_thresholds, threads, guard);
+    pos.assign(p, -1);
+    const int s = static_cast<int>(res.alleles.size());
+    for (int c = 0; c < s; ++c) {
+      const int k = res.alleles[c];
+      pos[k] = c;
+      res.n_nonzero[c] = static_cast<int>(v.col(k).sum());
+      for (int t = 0; t < T; ++t) res.n_extreme[res.at(t, c)] = pr.n_ext[t][k];
+    }
+    work.resize(threads);
+    for (auto& w : work) w.init(p, static_cast<int>(prm.percentiles.size()));
+    pair_work.resize(threads);
+  }
 
   // Only alleles extreme in enough individuals at some threshold need partners.
-  std::vector<int> pos(p, -1);
-  for (int c = 0; c < s; ++c) {
-    const int k = res.alleles[c];
-    pos[k] = c;
-    res.n_nonzero[c] = static_cast<int>(v.col(k).sum());
-    for (int t = 0; t < T; ++t) res.n_extreme[res.at(t, c)] = pr.n_ext[t][k];
-  }
-  auto needs_score = [&](int k) {
+  bool needs_score(int k) const {
     if (pos[k] < 0) return false;
     for (int t = 0; t < T; ++t)
       if (pr.n_ext[t][k] >= kMinExtreme) return true;
     return false;
-  };
-  std::vector<AlleleWork> work(threads);
-  for (auto& w : work) w.init(p, Q);
-  std::vector<PairWork> pair_work(threads);
-  const Index nb = (p + b - 1) / b;
-
-  const bool use_store =
-      2L * s >= p && CorrStore::bytes(p, b) <= prm.max_store_bytes;
-  if (use_store) {
-    // Symmetry halves the products: each block pair J <= K is computed once and read back
-    // transposed for the columns of J.
-    CorrStore store(p, b);
-    store.allocate();
-    std::vector<std::pair<Index, Index>> pairs;
-    for (Index k = 0; k < nb; ++k)
-      for (Index j = 0; j <= k; ++j) pairs.emplace_back(j, k);
-    std::vector<int> cols(p);
-    std::iota(cols.begin(), cols.end(), 0);
-    std::atomic<long> done{0};
-    const long total = static_cast<long>(pairs.size());
-    parallel_loop(total, threads, guard, [&](long i) {
-      const Index j = pairs[i].first, k = pairs[i].second;
-      const Index k0 = store.start(k), bk = store.size(k);
-      corr_block(z, z2, v, store.start(j), store.size(j), z.middleCols(k0, bk),
-                 z2.middleCols(k0, bk), v.middleCols(k0, bk), cols.data() + k0,
-                 store.block(j, k), store.size(j), pair_work[thread_id()]);
-      guard.progress(Task::vida_correlations, ++done, total);
-    });
-
-    MatrixXd corr(p, b);
-    for (Index k = 0; k < nb; ++k) {
-      const Index k0 = store.start(k), bk = store.size(k);
-      std::vector<int> todo;
-      for (Index c = 0; c < bk; ++c)
-        if (needs_score(static_cast<int>(k0 + c))) todo.push_back(static_cast<int>(c));
-      if (!todo.empty()) {
-        parallel_loop(nb, threads, guard, [&](long j) {
-          const Index j0 = store.start(j), bj = store.size(j);
-          if (j <= k) {
-            corr.block(j0, 0, bj, bk) = Eigen::Map<const MatrixXd>(store.block(j, k), bj, bk);
-          } else {
-            corr.block(j0, 0, bj, bk) =
-                Eigen::Map<const MatrixXd>(store.block(k, j), bk, bj).transpose();
-          }
-        });
-        parallel_loop(static_cast<long>(todo.size()), threads, guard, [&](long i) {
-          const int kk = static_cast<int>(k0 + todo[i]);
-          score_allele(kk, pos[kk], corr.col(todo[i]).data(), pr, prm, work[thread_id()], res);
-        });
-      }
-      guard.progress(Task::vida_scores, k + 1, nb);
-    }
-  } else {
-    // Few scored alleles (or too large a matrix to store): compute their correlation columns
-    // block by block against all alleles.
-    std::vector<int> todo;
-    for (int c = 0; c < s; ++c)
-      if (needs_score(res.alleles[c])) todo.push_back(res.alleles[c]);
-    const long groups = (static_cast<long>(todo.size()) + b - 1) / b;
-    MatrixXd corr(p, b), zk(n, b), z2k(n, b), vk(n, b);
-    for (long g = 0; g < groups; ++g) {
-      const Index g0 = g * b;
-      const Index bk = std::min<Index>(b, static_cast<Index>(todo.size()) - g0);
-      for (Index c = 0; c < bk; ++c) {
-        const int k = todo[g0 + c];
-        zk.col(c) = z.col(k);
-        z2k.col(c) = z2.col(k);
-        vk.col(c) = v.col(k);
-      }
-      parallel_loop(nb, threads, guard, [&](long j) {
-        const Index j0 = j * b, bj = std::min<Index>(b, p - j0);
-        corr_block(z, z2, v, j0, bj, zk.leftCols(bk), z2k.leftCols(bk), vk.leftCols(bk),
-                   todo.data() + g0, corr.data() + j0, p, pair_work[thread_id()]);
-      });
-      parallel_loop(bk, threads, guard, [&](long c) {
-        const int k = todo[g0 + c];
-        score_allele(k, pos[k], corr.col(c).data(), pr, prm, work[thread_id()], res);
-      });
-      guard.progress(Task::vida_scores, g + 1, groups);
-    }
   }
-  return res;
+
+  void score(int k, const double* corr) {
+    score_allele(k, pos[k], corr, pr, prm, work[thread_id()], res);
+  }
+};
+
+// Computes every block pair J <= K of the |corr| matrix into the store.
+void fill_store(VidaRun& run, CorrStore& store) {
+  std::vector<std::pair<Index, Index>> pairs;
+  for (Index k = 0; k < run.nb; ++k)
+    for (Index j = 0; j <= k; ++j) pairs.emplace_back(j, k);
+  std::vector<int> cols(run.p);
+  std::iota(cols.begin(), cols.end(), 0);
+  std::atomic<long> done{0};
+  const long total = static_cast<long>(pairs.size());
+  const MatrixXd &z = run.z, &z2 = run.z2, &v = run.v;
+  parallel_loop(total, run.threads, run.guard, [&](long i) {
+    const Index j = pairs[i].first, k = pairs[i].second;
+    const Index k0 = store.start(k), bk = store.size(k);
+    corr_block(z, z2, v, store.start(j), store.size(j), z.middleCols(k0, bk),
+               z2.middleCols(k0, bk), v.middleCols(k0, bk), cols.data() + k0,
+               store.block(j, k), store.size(j), run.pair_work[thread_id()]);
+    run.guard.progress(Task::vida_correlations, ++done, total);
+  });
+}
+
+// Scores the alleles of every column block from the stored |corr| matrix.
+void score_from_store(VidaRun& run) {
+  const Index nb = run.nb;
+  // Symmetry halves the products: each block pair J <= K is computed once and read back
+  // transposed for the columns of J.
+  CorrStore store(run.p, run.b);
+  store.allocate();
+  fill_store(run, store);
+
+  MatrixXd corr(run.p, run.b);
+  for (Index k = 0; k < nb; ++k) {
+    const Index k0 = store.start(k), bk = store.size(k);
+    std::vector<int> todo;
+    for (Index c = 0; c < bk; ++c)
+      if (run.needs_score(static_cast<int>(k0 + c))) todo.push_back(static_cast<int>(c));
+    if (!todo.empty()) {
+      parallel_loop(nb, run.threads, run.guard, [&](long j) {
+        const Index j0 = store.start(j), bj = store.size(j);
+        if (j <= k) {
+          corr.block(j0, 0, bj, bk) = Eigen::Map<const MatrixXd>(store.block(j, k), bj, bk);
+        } else {
+          corr.block(j0, 0, bj, bk) =
+              Eigen::Map<const MatrixXd>(store.block(k, j), bk, bj).transpose();
+        }
+      });
+      parallel_loop(static_cast<long>(todo.size()), run.threads, run.guard, [&](long i) {
+        run.score(static_cast<int>(k0 + todo[i]), corr.col(todo[i]).data());
+      });
+    }
+    run.guard.progress(Task::vida_scores, k + 1, nb);
+  }
+}
+
+// Few scored alleles (or too large a matrix to store): compute their correlation columns
+// block by block against all alleles.
+void score_by_columns(VidaRun& run) {
+  const Index b = run.b, nb = run.nb;
+  const int p = run.p;
+  const MatrixXd &z = run.z, &z2 = run.z2, &v = run.v;
+  std::vector<int> todo;
+  for (int c = 0; c < static_cast<int>(run.res.alleles.size()); ++c)
+    if (run.needs_score(run.res.alleles[c])) todo.push_back(run.res.alleles[c]);
+  const long groups = (static_cast<long>(todo.size()) + b - 1) / b;
+  MatrixXd corr(p, b), zk(run.n, b), z2k(run.n, b), vk(run.n, b);
+  for (long g = 0; g < groups; ++g) {
+    const Index g0 = g * b;
+    const Index bk = std::min<Index>(b, static_cast<Index>(todo.size()) - g0);
+    for (Index c = 0; c < bk; ++c) {
+      const int k = todo[g0 + c];
+      zk.col(c) = z.col(k);
+      z2k.col(c) = z2.col(k);
+      vk.col(c) = v.col(k);
+    }
+    parallel_loop(nb, run.threads, run.guard, [&](long j) {
+      const Index j0 = j * b, bj = std::min<Index>(b, p - j0);
+      corr_block(z, z2, v, j0, bj, zk.leftCols(bk), z2k.leftCols(bk), vk.leftCols(bk),
+                 todo.data() + g0, corr.data() + j0, p, run.pair_work[thread_id()]);
+    });
+    parallel_loop(bk, run.threads, run.guard, [&](long c) {
+      run.score(todo[g0 + c], corr.col(c).data());
+    });
+    run.guard.progress(Task::vida_scores, g + 1, groups);
+  }
+}
+
+}  // namespace
+
+double vida_clumpiness(const std::vector<double>& z, Clumpiness method, double percentile) {
+  std::vector<double> v(z);
+  std::stable_sort(v.begin(), v.end(), by_abs_desc);
+  return clumpiness_sorted(v.data(), static_cast<int>(v.size()), method, percentile);
+}
+
+std::vector<double> vida_zscores(const double* importance, int n, int p) {
+  const MatrixXd z = zscores(matrix_view(importance, n, p));
+  return std::vector<double>(z.data(), z.data() + z.size());
+}
+
+VidaResult vida(const double* importance, int n, int p, const VidaParams& prm,
+                const Callbacks& callbacks) {
+  const Eigen::Map<const MatrixXd> x = matrix_view(importance, n, p);
+  validate(x, prm);
+  EigenSerial eigen_serial;
+  Guard guard(callbacks);
+  VidaRun run(x, prm, guard, empty_result(n, p, prm));
+  const int s = static_cast<int>(run.res.alleles.size());
+  const bool use_store =
+      2L * s >= p && CorrStore::bytes(p, run.b) <= prm.max_store_bytes;
+  if (use_store) {
+    score_from_store(run);
+  } else {
+    score_by_columns(run);
+  }
+  return std::move(run.res);
 }
 
 }  // namespace gpatlas
