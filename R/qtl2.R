@@ -19,6 +19,15 @@ qtl2_two_parent <- c("bc", "f2", "riself", "risib", "dh")
 #'   partially informative F2 codes 4 and 5 and the code 0 become `NA`. The
 #'   states are those possible for the cross type, in the order AA, AB, BB, so
 #'   a backcross is coded AA = 0, AB = 1 and a RIL AA = 0, BB = 1.
+#' * Hard calls of multi-parent crosses (`do`, `hs`, `magic19`, `riself4`,
+#'   `riself8`, `riself16`, `risib4`, `risib8`, `genril*`, `genail*`, `ail3`,
+#'   `dh6`): qtl2 stores SNP genotypes, not founder genotypes, coded 1, 2, 3
+#'   for AA, AB, BB in each SNP's own two alleles (A is the allele coded 1 in
+#'   the founder genotypes `x$founder_geno`). The states are `"AA"`, `"AB"`,
+#'   `"BB"` (all three also in inbred lines, where a heterozygous call is
+#'   residual heterozygosity or an error); these letters name SNP alleles,
+#'   not the founders in `x$alleles`. The result's `qtl2$source` is `"SNP hard
+#'   calls"`. To work with founder haplotypes, pass allele probabilities.
 #' * Genotype probabilities (`qtl2::calc_genoprob()`): the genotype columns of
 #'   the probabilities are the states (3 for an F2, 36 for Diversity Outbred
 #'   mice), reciprocal heterozygotes such as `"SB"` and `"BS"` on the F2 X
@@ -42,14 +51,19 @@ qtl2_two_parent <- c("bc", "f2", "riself", "risib", "dh")
 #' replaces each genotype by the number of copies of the cross's second allele
 #' (0, 1, 2; probabilities are summed over genotypes of equal dosage before the
 #' call). Dosage needs hard calls or genotype probabilities of a two-parent
-#' cross.
+#' cross, or hard calls of a multi-parent cross (copies of each SNP's allele
+#' B).
 #'
 #' **X chromosome.** Kept by default (`x_chr = "drop"` leaves it out) and
 #' coded explicitly: females carry the autosomal states; hemizygous males get
 #' their own states `AY` and `BY` (e.g. `"SY"`, `"BY"` for `iron`), so a male
 #' never shares a state with a homozygous female. With `coding = "dosage"` a
 #' hemizygous male counts as homozygous (`AY` = 0, `BY` = 2), as in qtl2's
-#' allele probabilities. Because X states differ by sex, add sex as a
+#' allele probabilities. The hard calls of the outbred multi-parent crosses
+#' (`do`, `hs`, `ail3`, `genail*`) are coded the same way, from qtl2's codes 1
+#' (AY) and 3 (BY) for males (a male's code 2 becomes `NA`); in inbred lines
+#' (two- or multi-parent) the X chromosome is homozygous and coded like an
+#' autosome. Because X states differ by sex, add sex as a
 #' covariate ([gp_covar_adjust()]) when traits differ between the sexes.
 #'
 #' **Individuals, traits, covariates and map.** Individuals with genotypes
@@ -76,7 +90,8 @@ qtl2_two_parent <- c("bc", "f2", "riself", "risib", "dh")
 #' @return A `gp_data` object (see [gp_data()]) with, in addition, elements
 #'   `states` (state labels, see Details), `covar` (`NULL` or the covariate
 #'   data frame) and `qtl2` (a list with `crosstype`, `source`
-#'   (`"hard calls"`, `"genotype probabilities"` or `"allele probabilities"`),
+#'   (`"hard calls"`, `"SNP hard calls"`, `"genotype probabilities"` or
+#'   `"allele probabilities"`),
 #'   `coding`, `minprob` and `x_chr`, the names of X chromosomes kept). Its
 #'   `markers` table has columns `marker`, `chr`, `pos` in the genotypes' order.
 #' @seealso [as_scan1()] to take importance back to qtl2, [gp_covar_adjust()].
@@ -153,72 +168,6 @@ qtl2_chromosomes <- function(x, probs, chr, x_chr) {
   if (x_chr == "drop") avail <- avail[!is_x]
   if (!length(avail)) stop("No chromosomes are left to convert.", call. = FALSE)
   avail
-}
-
-# Hard calls of a two-parent cross as integer codes with state labels. qtl2 codes genotypes
-# 1, 2, 3 as AA, AB, BB in bc and f2 (4, 5: partially informative F2 calls), 1, 2 as AA, BB in
-# homozygous lines, and a hemizygous male's X as 1 (AY) or 3 (BY); 0 is missing.
-qtl2_hard_calls <- function(x, chrs, coding) {
-  if (!x$crosstype %in% qtl2_two_parent) {
-    stop(sprintf(paste0("Hard calls of cross type '%s' are not supported (only %s); ",
-                        "pass genotype or allele probabilities in `probs`."),
-                 x$crosstype, paste(qtl2_two_parent, collapse = ", ")), call. = FALSE)
-  }
-  al <- qtl2_allele_letters(x)
-  auto <- switch(x$crosstype, bc = c("AA", "AB"), f2 = c("AA", "AB", "BB"), c("AA", "BB"))
-  has_x <- x$crosstype %in% c("bc", "f2") && any(x$is_x_chr[chrs] %in% TRUE)
-  x_states <- if (has_x) c("AY", "BY") else character(0)
-  generic <- c(auto, x_states)
-  dose <- c(AA = 0L, AB = 1L, BB = 2L, AY = 0L, BY = 2L)
-  female <- qtl2_is_female(x)
-  pieces <- lapply(chrs, function(ch) {
-    g <- x$geno[[ch]]
-    lab <- matrix(qtl2_code_lookup(auto, g), nrow(g), ncol(g), dimnames = dimnames(g))
-    if (isTRUE(x$is_x_chr[[ch]]) && length(x_states)) {
-      male <- !female[rownames(g)] %in% TRUE
-      lab[male, ] <- qtl2_code_lookup(c("AY", NA, "BY"), g[male, , drop = FALSE])
-    }
-    code <- if (coding == "dosage") dose[lab] else match(lab, generic) - 1L
-    matrix(as.integer(code), nrow(g), ncol(g), dimnames = dimnames(g))
-  })
-  labels <- qtl2_label_genotypes(generic, al)
-  states <- if (coding == "dosage") as.character(0:2) else labels
-  if (coding == "dosage" && x$crosstype == "bc" && !has_x) {
-    states <- c("0", "1")
-  }
-  list(geno = do.call(cbind, pieces), states = states, source = "hard calls",
-       chr = rep(chrs, vapply(pieces, ncol, integer(1))))
-}
-
-# Labels of qtl2 genotype codes 1..length(table); 0 (missing) and other codes give NA.
-qtl2_code_lookup <- function(table, g) {
-  g <- as.vector(g)
-  g[g < 1L | g > length(table)] <- NA_integer_
-  table[g]
-}
-
-# Generic genotype labels (letters A, B, Y) written with the cross's allele names.
-qtl2_label_genotypes <- function(generic, alleles) {
-  vapply(strsplit(generic, ""), function(ch) {
-    paste(c(A = alleles[1L], B = alleles[2L], Y = "Y")[ch], collapse = "")
-  }, character(1))
-}
-
-qtl2_allele_letters <- function(x) {
-  al <- x$alleles
-  if (is.null(al) || length(al) < 2L) al <- c("A", "B")
-  al
-}
-
-# Named logical (ids) of females; when the cross records no sex everybody is coded as a female
-# (autosomal states), the coding qtl2 itself assumes then.
-qtl2_is_female <- function(x) {
-  f <- x$is_female
-  if (is.null(f)) {
-    ids <- rownames(x$geno[[1L]])
-    f <- stats::setNames(rep(TRUE, length(ids)), ids)
-  }
-  f
 }
 
 # Calls from genotype or allele probabilities: the most probable state per individual and marker.

@@ -159,6 +159,7 @@ test_that("8-founder allele probabilities give the maxmarg calls", {
   expect_identical(d$n_alleles, 8L)
   mm <- qtl2::maxmarg(probs, minprob = 0.6)
   expect_equal(unname(d$geno), unname(do.call(cbind, mm)) - 1L)
+  cross$crosstype <- "ail"
   expect_error(as_gp_data(cross), "pass genotype or allele probabilities")
 })
 
