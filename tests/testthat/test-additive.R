@@ -314,3 +314,19 @@ test_that("cross-model averaging is the mean of the fold fits at the chosen lamb
   expect_equal(a$oof, b$oof)
   expect_false(isTRUE(all.equal(a$coef, b$coef)))
 })
+
+test_that("pair terms need ten training individuals carrying both alleles", {
+  # Rare alleles (5% each) at every locus: without the rule, the lasso picks terms whose two
+  # alleles no training individual (or only a few) carries together on these seeds.
+  for (seed in 2:4) {
+    set.seed(seed)
+    n <- 150
+    geno <- matrix(sample(0:3, n * 20, TRUE, prob = c(0.45, 0.45, 0.05, 0.05)), n, 20)
+    storage.mode(geno) <- "integer"
+    y <- cbind(rowSums(geno[, 1:5] == 1) + rowSums(geno[, 1:5] >= 2) + rnorm(n))
+    terms <- gpatlas:::additive_fit(y, geno, 4L, pair_top = 10L, seed = seed)$pairs
+    carriers <- mapply(function(l1, a1, l2, a2) sum(geno[, l1] == a1 & geno[, l2] == a2),
+                       terms$locus1, terms$allele1, terms$locus2, terms$allele2)
+    expect_true(all(carriers >= 10))
+  }
+})
