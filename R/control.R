@@ -226,8 +226,9 @@ control_defaults <- function(preset) {
 #'   to 200; 0 turns it off). For each trait, its `additive_pairs` loci with
 #'   the largest standardized lasso effects are taken; for every pair of them
 #'   the product of their allele indicators, each centred at its training
-#'   frequency, is a candidate term (one per pair of non-reference alleles), and
-#'   a lasso on these terms, penalty chosen by cross-validation on the same
+#'   frequency, is a candidate term (one per pair of non-reference alleles
+#'   that at least 10 training individuals carry together: without such
+#'   individuals a term only extrapolates), and a lasso on these terms, penalty chosen by cross-validation on the same
 #'   folds, is fitted to the main effects' out-of-fold residuals. Its terms are
 #'   listed in `fit$additive$pairs` and enter predictions and importance
 #'   exactly (ablating an allele of one of the two loci leaves that locus
