@@ -41,7 +41,8 @@ qtl2_two_parent <- c("bc", "f2", "riself", "risib", "dh")
 #' each individual and marker the state of highest probability is called when
 #' that probability is at least `minprob`, else the call is `NA` (missing).
 #' This is `qtl2::maxmarg(probs, minprob = minprob)` except that ties go to
-#' the first state rather than a random one. The default `minprob` is lower
+#' the first state rather than a random one; when fewer than half of the
+#' vectors reach `minprob`, a warning says so. The default `minprob` is lower
 #' than `maxmarg()`'s 0.95 because a missing call removes the locus for that
 #' individual, while a call with probability 0.5 to 0.95 still points to the
 #' likeliest state.
@@ -118,6 +119,7 @@ as_gp_data.cross2 <- function(x, probs = NULL, coding = c("genotype", "dosage"),
     calls <- qtl2_hard_calls(x, chrs, coding)
   } else {
     calls <- qtl2_prob_calls(x, probs, chrs, coding, minprob)
+    qtl2_check_call_rate(calls, minprob)
   }
   markers <- qtl2_markers(calls$geno, calls$chr, qtl2_pick_map(x, map))
   geno <- calls$geno
@@ -134,6 +136,24 @@ as_gp_data.cross2 <- function(x, probs = NULL, coding = c("genotype", "dosage"),
   d$qtl2 <- list(crosstype = x$crosstype, source = calls$source, coding = coding,
                  minprob = if (!is.null(probs)) minprob, x_chr = chrs[is_x %in% TRUE])
   d
+}
+
+# Warns when most probability vectors miss `minprob` (they enter as missing calls): typical of
+# allele probabilities in heterozygous individuals, which stay near 1/2 (31% of loci called on
+# DO mice at the default `minprob`, `bench/qtl2_multiparent.R`).
+qtl2_check_call_rate <- function(calls, minprob) {
+  called <- mean(!is.na(calls$geno))
+  if (is.na(called) || called >= 0.5) return(invisible(called))
+  hint <- if (calls$source == "allele probabilities") {
+    paste0("allele probabilities of heterozygous individuals stay near 1/2; for outbred ",
+           "crosses use the genotype probabilities of qtl2::calc_genoprob(), or a lower `minprob`")
+  } else {
+    "a lower `minprob` keeps more of them"
+  }
+  warning(sprintf(paste0("only %.0f%% of the probability vectors reach `minprob` = %g; the ",
+                         "others enter as missing calls (%s)."), 100 * called, minprob, hint),
+          call. = FALSE)
+  invisible(called)
 }
 
 check_cross2 <- function(x) {
