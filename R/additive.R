@@ -31,7 +31,7 @@
 additive_fit <- function(y, geno, n_alleles, nfolds = 5L, seed = 1L, threads = 1L,
                          pair_top = 0L, alpha = 1, average = FALSE) {
   storage.mode(y) <- "double"
-  storage.mode(geno) <- "integer"
+  geno <- core_genotypes(geno)
   out <- cpp_additive_fit(y, geno, as.integer(n_alleles),
                           list(folds = as.integer(nfolds), alpha = as.double(alpha),
                                average = isTRUE(average), pair_top = as.integer(pair_top),
@@ -49,11 +49,18 @@ pair_terms_c <- function(terms) {
   as.list(terms)
 }
 
-# Additive predictions (individuals x traits) from integer allele codes, in the model's
-# standardized units: intercept plus the coefficient of each carried allele plus the pair terms
-# (the core's additive_predict()).
+# Additive predictions (individuals x traits) from integer allele codes (or probabilities), in
+# the model's standardized units: intercept plus the coefficient of each carried allele plus the
+# pair terms (the core's additive_predict()).
 additive_predict <- function(add, geno, n_alleles) {
-  storage.mode(geno) <- "integer"
+  geno <- core_genotypes(geno)
   cpp_additive_predict(list(intercept = add$intercept, coef = add$coef, pairs = add$pairs), geno,
                        as.integer(n_alleles))
+}
+
+# Genotypes as the core takes them: an integer code matrix, or a double probability array
+# (individuals x states x loci).
+core_genotypes <- function(geno) {
+  storage.mode(geno) <- if (length(dim(geno)) == 3L) "double" else "integer"
+  geno
 }

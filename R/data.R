@@ -31,6 +31,11 @@
 #' @param n_alleles Number of allelic states per locus (width of the one-hot
 #'   encoding). Defaults to the largest code plus one, and at least 2.
 #' @param ids Optional character vector of individual ids, overriding row names.
+#' @param probs Optional genotype probabilities, the model's input in place of
+#'   the allele codes (see [gp_probs]): a numeric array individuals x states x
+#'   markers (the layout of a chromosome of `qtl2::calc_genoprob()`), states in
+#'   the order of the codes. `genotypes` then holds the calls the other
+#'   analyses use, usually the most probable state.
 #'
 #' @return A list of class `gp_data` with elements
 #'   * `pheno`: double matrix, individuals x traits, with dimnames;
@@ -40,7 +45,9 @@
 #'     (character, `NA` if unknown) and `pos` (numeric, `NA` if unknown);
 #'   * `ids`: character vector of individual ids;
 #'   * `truth`: `NULL`, or the generating model for simulated data
-#'     (see [gp_simulate()]).
+#'     (see [gp_simulate()]);
+#'   * `probs`: `NULL`, or the genotype probabilities, a double array
+#'     individuals x `n_alleles` states x markers with dimnames.
 #' @seealso [as_gp_data()], [read_byxrm()], [gp_simulate()], [gp_split()]
 #' @export
 #' @examples
@@ -51,7 +58,7 @@
 #' d
 #' dim(d)
 gp_data <- function(phenotypes, genotypes, markers = NULL, n_alleles = NULL,
-                    ids = NULL) {
+                    ids = NULL, probs = NULL) {
   if (missing(phenotypes)) {
     stop("`phenotypes` is required.", call. = FALSE)
   }
@@ -75,6 +82,7 @@ gp_data <- function(phenotypes, genotypes, markers = NULL, n_alleles = NULL,
   ids <- resolve_ids(ids, rownames(pheno), rownames(geno), n)
   markers <- resolve_markers(markers, colnames(geno), ncol(geno))
   n_alleles <- resolve_n_alleles(n_alleles, geno)
+  if (!is.null(probs)) n_alleles <- max(n_alleles, probs_states(probs))
   check_allele_codes(geno, markers$marker, n_alleles)
 
   all_missing <- colSums(!is.na(pheno)) == 0L
@@ -88,7 +96,9 @@ gp_data <- function(phenotypes, genotypes, markers = NULL, n_alleles = NULL,
   dimnames(pheno) <- list(ids, colnames(pheno))
   dimnames(geno) <- list(ids, markers$marker)
   check_phenotype_values(pheno)
-  new_gp_data(pheno, geno, n_alleles, markers, ids)
+  out <- new_gp_data(pheno, geno, n_alleles, markers, ids)
+  if (!is.null(probs)) out$probs <- check_probs(probs, ids, markers$marker, n_alleles)
+  out
 }
 
 # Assembles the object without checks; callers guarantee consistency.
@@ -196,6 +206,7 @@ gp_subset <- function(data, i) {
   }
   data$pheno <- data$pheno[idx, , drop = FALSE]
   data$geno <- data$geno[idx, , drop = FALSE]
+  if (!is.null(data$probs)) data$probs <- data$probs[idx, , , drop = FALSE]
   data$ids <- data$ids[idx]
   data
 }
@@ -225,6 +236,9 @@ print.gp_data <- function(x, ...) {
   cat(sprintf("  missing: %s of phenotype values, %s of genotype calls\n",
               if (length(x$pheno)) format_percent(mean(is.na(x$pheno))) else "-",
               format_percent(mean(is.na(x$geno)))))
+  if (!is.null(x$probs)) {
+    cat("  input:   genotype probabilities (networks and additive path)\n")
+  }
   if (!is.null(x$truth)) {
     ia <- x$truth$interactions
     n_pairs <- if (is.null(ia)) 0L else nrow(ia)

@@ -99,8 +99,7 @@ gpatlas <- function(formula, data, control = gpatlas_control(), addcovar = NULL)
   if (any(all_na)) {
     stop(sprintf("trait '%s' has no observed values", traits[which(all_na)[1L]]), call. = FALSE)
   }
-  geno <- data$geno[, markers, drop = FALSE]
-  storage.mode(geno) <- "integer"
+  geno <- genotype_input(data, markers, data$n_alleles)
   storage.mode(y) <- "double"
   # One trait: no phenotype autoencoder unless asked (stage 2 then trains the decoder too).
   autoencoder <- length(traits) > 1L || isTRUE(control$single_trait_autoencoder) ||
@@ -113,6 +112,7 @@ gpatlas <- function(formula, data, control = gpatlas_control(), addcovar = NULL)
   fit$formula <- formula
   fit$markers <- data$markers[match(markers, colnames(data$geno)), , drop = FALSE]
   fit$n_alleles <- as.integer(data$n_alleles)
+  fit$input <- if (is.null(data$probs)) "calls" else "probabilities"
   fit$n_train <- n
   fit$train_ids <- rownames(data$pheno)
   fit$covar_adjustment <- data$covar_adjustment

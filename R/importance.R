@@ -117,7 +117,8 @@ gp_importance <- function(fit, data, from = c("genotype", "phenotype"),
                  statistic = statistic, n = nrow(total$matrix)), class = "gp_importance")
 }
 
-# Genotype codes of `data` for the markers of `fit`, with clear errors when they do not fit.
+# The genotype input of `data` for the markers of `fit` (see genotype_input()), with clear
+# errors when it does not fit.
 model_genotypes <- function(fit, data) {
   check_model_genotypes(fit, data)
   missing_markers <- setdiff(fit$markers$marker, colnames(data$geno))
@@ -129,9 +130,24 @@ model_genotypes <- function(fit, data) {
     stop(sprintf("`data` has %d allelic states per locus, the model %d", data$n_alleles,
                  fit$n_alleles), call. = FALSE)
   }
-  geno <- data$geno[, fit$markers$marker, drop = FALSE]
-  storage.mode(geno) <- "integer"
-  geno
+  genotype_input(data, fit$markers$marker, fit$n_alleles)
+}
+
+# What the core takes as genotypes for `markers`: the state probabilities (an array
+# individuals x n_alleles states x markers) when `data` has them, else the integer codes.
+genotype_input <- function(data, markers, n_alleles) {
+  if (is.null(data$probs)) {
+    geno <- data$geno[, markers, drop = FALSE]
+    storage.mode(geno) <- "integer"
+    return(geno)
+  }
+  p <- data$probs[, , match(markers, colnames(data$geno)), drop = FALSE]
+  storage.mode(p) <- "double"
+  d <- dim(p)
+  if (d[2L] == n_alleles) return(p)
+  out <- array(0, c(d[1L], n_alleles, d[3L]))  # states the data lack have probability 0
+  out[, seq_len(d[2L]), ] <- p
+  out
 }
 
 locus_importance <- function(features, n_alleles) {

@@ -33,19 +33,28 @@ qtl2_two_parent <- c("bc", "f2", "riself", "risib", "dh")
 #'   mice), reciprocal heterozygotes such as `"SB"` and `"BS"` on the F2 X
 #'   chromosome summed into one state.
 #' * Allele probabilities (`qtl2::genoprob_to_alleleprob()`): the founder
-#'   alleles are the states (e.g. 8 in DO, CC and MAGIC populations). This suits
-#'   inbred lines (RIL, CC, MAGIC RILs); in heterozygous individuals no allele
-#'   reaches a probability above 1/2, so use genotype probabilities there.
+#'   alleles are the states (e.g. 8 in DO, CC and MAGIC populations). As
+#'   probability vectors they suit every population: a heterozygous individual
+#'   enters with 1/2 for each of its two founder alleles (half its dosage of
+#'   each). As calls (`input = "calls"`) they suit inbred lines only: in
+#'   heterozygous individuals no allele reaches a probability above 1/2.
 #'
-#' **Probabilities enter as their most probable state** in this version: for
-#' each individual and marker the state of highest probability is called when
-#' that probability is at least `minprob`, else the call is `NA` (missing).
-#' This is `qtl2::maxmarg(probs, minprob = minprob)` except that ties go to
-#' the first state rather than a random one; when fewer than half of the
-#' vectors reach `minprob`, a warning says so. The default `minprob` is lower
-#' than `maxmarg()`'s 0.95 because a missing call removes the locus for that
-#' individual, while a call with probability 0.5 to 0.95 still points to the
-#' likeliest state.
+#' **Probabilities enter as probability vectors** (`input = "probabilities"`,
+#' the default): the result keeps them as its element `probs` (individuals x
+#' states x markers), and the networks and the additive path of [gpatlas()]
+#' take each locus's probability vector where they take the one-hot vector of
+#' a call; [gp_probs] says how training noise, pair terms, importance and VIDA
+#' are defined for it. Allele probabilities of heterozygous individuals (1/2
+#' for each of two founders) then enter as they are. The element `geno` holds
+#' calls for the analyses that take calls: for each individual and marker the
+#' state of highest probability when that probability is at least `minprob`,
+#' else `NA` (missing). This is `qtl2::maxmarg(probs, minprob = minprob)`
+#' except that ties go to the first state rather than a random one. With
+#' `input = "calls"` the model takes these calls alone (the behaviour of
+#' earlier versions), and a warning says so when fewer than half of the
+#' vectors reach `minprob`. The default `minprob` is lower than `maxmarg()`'s
+#' 0.95 because a missing call removes the locus for that individual, while a
+#' call with probability 0.5 to 0.95 still points to the likeliest state.
 #'
 #' **Genotype classes or allele dosage.** For two-parent crosses, `coding =
 #' "genotype"` (default) keeps genotype classes as above; `coding = "dosage"`
@@ -82,6 +91,8 @@ qtl2_two_parent <- c("bc", "f2", "riself", "risib", "dh")
 #'   the hard calls in `x$geno`.
 #' @param coding `"genotype"` or `"dosage"`; see Details.
 #' @param minprob Smallest probability for a call from `probs` (see Details).
+#' @param input With `probs`: `"probabilities"` (default) to give the model the
+#'   probability vectors, or `"calls"` for the most probable states alone.
 #' @param phenotypes Optional names or column numbers of the traits to keep.
 #' @param map Optional qtl2 map (a list of named position vectors, one per
 #'   chromosome) holding every marker of the genotypes.
@@ -93,7 +104,8 @@ qtl2_two_parent <- c("bc", "f2", "riself", "risib", "dh")
 #'   data frame) and `qtl2` (a list with `crosstype`, `source`
 #'   (`"hard calls"`, `"SNP hard calls"`, `"genotype probabilities"` or
 #'   `"allele probabilities"`),
-#'   `coding`, `minprob` and `x_chr`, the names of X chromosomes kept). Its
+#'   `coding`, `minprob`, `input` and `x_chr`, the names of X chromosomes
+#'   kept), and with probabilities as input `probs` (see [gp_data()]). Its
 #'   `markers` table has columns `marker`, `chr`, `pos` in the genotypes' order.
 #' @seealso [as_scan1()] to take importance back to qtl2, [gp_covar_adjust()].
 #' @examples
@@ -109,32 +121,41 @@ qtl2_two_parent <- c("bc", "f2", "riself", "risib", "dh")
 #' @exportS3Method as_gp_data cross2
 as_gp_data.cross2 <- function(x, probs = NULL, coding = c("genotype", "dosage"),
                               minprob = 0.5, phenotypes = NULL, map = NULL, chr = NULL,
-                              x_chr = c("keep", "drop"), ...) {
+                              x_chr = c("keep", "drop"), input = c("probabilities", "calls"),
+                              ...) {
   coding <- match.arg(coding)
   x_chr <- match.arg(x_chr)
+  input <- if (is.null(probs)) "calls" else match.arg(input)
   check_cross2(x)
   check_probability(minprob, "minprob")
   chrs <- qtl2_chromosomes(x, probs, chr, x_chr)
   if (is.null(probs)) {
     calls <- qtl2_hard_calls(x, chrs, coding)
   } else {
-    calls <- qtl2_prob_calls(x, probs, chrs, coding, minprob)
-    qtl2_check_call_rate(calls, minprob)
+    calls <- qtl2_prob_calls(x, probs, chrs, coding, minprob, keep = input == "probabilities")
+    if (input == "calls") qtl2_check_call_rate(calls, minprob)
   }
   markers <- qtl2_markers(calls$geno, calls$chr, qtl2_pick_map(x, map))
   geno <- calls$geno
   pheno <- qtl2_pheno(x$pheno, phenotypes)
   ind <- qtl2_individuals(rownames(geno), pheno)
   pheno <- pheno[ind, , drop = FALSE]
-  geno <- geno[ind, , drop = FALSE]
+  rows <- match(ind, rownames(geno))
+  geno <- geno[rows, , drop = FALSE]
   rownames(geno) <- NULL
+  p <- calls$probs
+  if (!is.null(p)) {
+    p <- p[rows, , , drop = FALSE]
+    dimnames(p) <- list(ind, calls$states, markers$marker)
+  }
   d <- gp_data(pheno, geno, markers = markers, n_alleles = max(2L, length(calls$states)),
-               ids = ind)
+               ids = ind, probs = p)
   d$states <- calls$states
   d$covar <- qtl2_covar(x$covar, ind)
   is_x <- x$is_x_chr[chrs]
   d$qtl2 <- list(crosstype = x$crosstype, source = calls$source, coding = coding,
-                 minprob = if (!is.null(probs)) minprob, x_chr = chrs[is_x %in% TRUE])
+                 minprob = if (!is.null(probs)) minprob, input = input,
+                 x_chr = chrs[is_x %in% TRUE])
   d
 }
 
@@ -190,8 +211,9 @@ qtl2_chromosomes <- function(x, probs, chr, x_chr) {
   avail
 }
 
-# Calls from genotype or allele probabilities: the most probable state per individual and marker.
-qtl2_prob_calls <- function(x, probs, chrs, coding, minprob) {
+# Calls from genotype or allele probabilities: the most probable state per individual and marker;
+# with keep = TRUE also the probabilities of every state (qtl2_assemble_probs()).
+qtl2_prob_calls <- function(x, probs, chrs, coding, minprob, keep = FALSE) {
   is_allele <- isTRUE(attr(probs, "alleleprobs"))
   al <- qtl2_allele_letters(x)
   if (coding == "dosage" && (is_allele || length(al) != 2L)) {
@@ -199,7 +221,7 @@ qtl2_prob_calls <- function(x, probs, chrs, coding, minprob) {
          "cross; allele probabilities are already per allele.", call. = FALSE)
   }
   states <- if (coding == "dosage") as.character(0:2) else character(0)
-  pieces <- vector("list", length(chrs))
+  pieces <- kept <- vector("list", length(chrs))
   for (i in seq_along(chrs)) {
     p <- probs[[chrs[i]]]
     lab <- dimnames(p)[[2L]]
@@ -211,6 +233,7 @@ qtl2_prob_calls <- function(x, probs, chrs, coding, minprob) {
       qtl2_canonical_genotypes(lab, al)
     }
     p <- qtl2_collapse_states(p, group)
+    if (keep) kept[[i]] <- p
     states <- c(states, setdiff(dimnames(p)[[2L]], states))
     call <- qtl2_most_probable(p, minprob)
     code <- match(dimnames(p)[[2L]], states)[call] - 1L
@@ -223,7 +246,21 @@ qtl2_prob_calls <- function(x, probs, chrs, coding, minprob) {
   }
   list(geno = do.call(cbind, pieces), states = states,
        chr = rep(chrs, vapply(pieces, ncol, integer(1))),
+       probs = if (keep) qtl2_assemble_probs(kept, states),
        source = if (is_allele) "allele probabilities" else "genotype probabilities")
+}
+
+# One array individuals x states x markers from the chromosomes' arrays; a state a chromosome
+# lacks (e.g. hemizygous X states on autosomes) has probability 0 there.
+qtl2_assemble_probs <- function(pieces, states) {
+  widths <- vapply(pieces, function(p) dim(p)[3L], integer(1))
+  out <- array(0, c(dim(pieces[[1L]])[1L], length(states), sum(widths)))
+  end <- cumsum(widths)
+  for (i in seq_along(pieces)) {
+    cols <- seq.int(end[i] - widths[i] + 1L, length.out = widths[i])
+    out[, match(dimnames(pieces[[i]])[[2L]], states), cols] <- pieces[[i]]
+  }
+  out
 }
 
 # Reciprocal heterozygotes (e.g. "BS" and "SB" on the F2 X chromosome) as one genotype class,

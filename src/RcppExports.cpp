@@ -33,7 +33,7 @@ BEGIN_RCPP
 END_RCPP
 }
 // cpp_predict_genotype_core
-NumericMatrix cpp_predict_genotype_core(List params, List control, int n_pheno, IntegerMatrix geno, int n_alleles, bool latent);
+NumericMatrix cpp_predict_genotype_core(List params, List control, int n_pheno, SEXP geno, int n_alleles, bool latent);
 RcppExport SEXP _gpatlas_cpp_predict_genotype_core(SEXP paramsSEXP, SEXP controlSEXP, SEXP n_phenoSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP latentSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
@@ -41,7 +41,7 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< List >::type params(paramsSEXP);
     Rcpp::traits::input_parameter< List >::type control(controlSEXP);
     Rcpp::traits::input_parameter< int >::type n_pheno(n_phenoSEXP);
-    Rcpp::traits::input_parameter< IntegerMatrix >::type geno(genoSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type geno(genoSEXP);
     Rcpp::traits::input_parameter< int >::type n_alleles(n_allelesSEXP);
     Rcpp::traits::input_parameter< bool >::type latent(latentSEXP);
     rcpp_result_gen = Rcpp::wrap(cpp_predict_genotype_core(params, control, n_pheno, geno, n_alleles, latent));
@@ -63,7 +63,7 @@ BEGIN_RCPP
 END_RCPP
 }
 // cpp_importance_core
-List cpp_importance_core(List params, List control, int n_pheno, std::string from, Nullable<IntegerMatrix> geno, int n_alleles, NumericMatrix pheno, bool use_observed, std::string statistic, bool slow, bool verbose, int slow_feature_limit, Nullable<NumericMatrix> calibration, Nullable<NumericMatrix> additive_base, Nullable<NumericMatrix> additive_coef, std::string ablate, Nullable<List> additive_pairs);
+List cpp_importance_core(List params, List control, int n_pheno, std::string from, SEXP geno, int n_alleles, NumericMatrix pheno, bool use_observed, std::string statistic, bool slow, bool verbose, int slow_feature_limit, Nullable<NumericMatrix> calibration, Nullable<NumericMatrix> additive_base, Nullable<NumericMatrix> additive_coef, std::string ablate, Nullable<List> additive_pairs);
 RcppExport SEXP _gpatlas_cpp_importance_core(SEXP paramsSEXP, SEXP controlSEXP, SEXP n_phenoSEXP, SEXP fromSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP phenoSEXP, SEXP use_observedSEXP, SEXP statisticSEXP, SEXP slowSEXP, SEXP verboseSEXP, SEXP slow_feature_limitSEXP, SEXP calibrationSEXP, SEXP additive_baseSEXP, SEXP additive_coefSEXP, SEXP ablateSEXP, SEXP additive_pairsSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
@@ -72,7 +72,7 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< List >::type control(controlSEXP);
     Rcpp::traits::input_parameter< int >::type n_pheno(n_phenoSEXP);
     Rcpp::traits::input_parameter< std::string >::type from(fromSEXP);
-    Rcpp::traits::input_parameter< Nullable<IntegerMatrix> >::type geno(genoSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type geno(genoSEXP);
     Rcpp::traits::input_parameter< int >::type n_alleles(n_allelesSEXP);
     Rcpp::traits::input_parameter< NumericMatrix >::type pheno(phenoSEXP);
     Rcpp::traits::input_parameter< bool >::type use_observed(use_observedSEXP);
@@ -125,13 +125,13 @@ BEGIN_RCPP
 END_RCPP
 }
 // cpp_model_fit
-List cpp_model_fit(NumericMatrix pheno, IntegerMatrix geno, int n_alleles, List control, List model, bool verbose);
+List cpp_model_fit(NumericMatrix pheno, SEXP geno, int n_alleles, List control, List model, bool verbose);
 RcppExport SEXP _gpatlas_cpp_model_fit(SEXP phenoSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP controlSEXP, SEXP modelSEXP, SEXP verboseSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
     Rcpp::traits::input_parameter< NumericMatrix >::type pheno(phenoSEXP);
-    Rcpp::traits::input_parameter< IntegerMatrix >::type geno(genoSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type geno(genoSEXP);
     Rcpp::traits::input_parameter< int >::type n_alleles(n_allelesSEXP);
     Rcpp::traits::input_parameter< List >::type control(controlSEXP);
     Rcpp::traits::input_parameter< List >::type model(modelSEXP);
@@ -156,13 +156,13 @@ BEGIN_RCPP
 END_RCPP
 }
 // cpp_additive_fit
-List cpp_additive_fit(NumericMatrix y, IntegerMatrix geno, int n_alleles, List settings);
+List cpp_additive_fit(NumericMatrix y, SEXP geno, int n_alleles, List settings);
 RcppExport SEXP _gpatlas_cpp_additive_fit(SEXP ySEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP settingsSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
     Rcpp::traits::input_parameter< NumericMatrix >::type y(ySEXP);
-    Rcpp::traits::input_parameter< IntegerMatrix >::type geno(genoSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type geno(genoSEXP);
     Rcpp::traits::input_parameter< int >::type n_alleles(n_allelesSEXP);
     Rcpp::traits::input_parameter< List >::type settings(settingsSEXP);
     rcpp_result_gen = Rcpp::wrap(cpp_additive_fit(y, geno, n_alleles, settings));
@@ -170,13 +170,13 @@ BEGIN_RCPP
 END_RCPP
 }
 // cpp_additive_predict
-NumericMatrix cpp_additive_predict(List additive, IntegerMatrix geno, int n_alleles);
+NumericMatrix cpp_additive_predict(List additive, SEXP geno, int n_alleles);
 RcppExport SEXP _gpatlas_cpp_additive_predict(SEXP additiveSEXP, SEXP genoSEXP, SEXP n_allelesSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
     Rcpp::traits::input_parameter< List >::type additive(additiveSEXP);
-    Rcpp::traits::input_parameter< IntegerMatrix >::type geno(genoSEXP);
+    Rcpp::traits::input_parameter< SEXP >::type geno(genoSEXP);
     Rcpp::traits::input_parameter< int >::type n_alleles(n_allelesSEXP);
     rcpp_result_gen = Rcpp::wrap(cpp_additive_predict(additive, geno, n_alleles));
     return rcpp_result_gen;

@@ -4,6 +4,7 @@
 #include <R_ext/Utils.h>
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <cstring>
 #include <functional>
@@ -152,6 +153,60 @@ gpatlas::GenoData geno_from_matrix(const IntegerMatrix& x, int n_alleles) {
       g.codes[static_cast<size_t>(i) * g.loci + l] = code;
     }
   return g;
+}
+
+// Genotype probabilities: a numeric array individuals x states x loci (the layout of one
+// chromosome of qtl2's calc_genoprob()). A vector of NA or zeros is a missing call; any other
+// must be non-negative and sum to at most 1 (within 1e-3; rounding above 1 is clipped). A sum
+// below 1 is what ablating an allele leaves (its probability set to 0). The codes are each
+// vector's most probable state (the first of ties).
+gpatlas::GenoData geno_from_probs(const NumericVector& x, int n_alleles) {
+  const IntegerVector dim = x.attr("dim");
+  if (dim.size() != 3 || dim[1] != n_alleles)
+    stop("genotype probabilities must be an array individuals x %d states x loci", n_alleles);
+  gpatlas::GenoData g;
+  g.n = dim[0];
+  g.alleles = n_alleles;
+  g.loci = dim[2];
+  g.codes.assign(static_cast<size_t>(g.n) * g.loci, gpatlas::kMissingCode);
+  g.probs.assign(static_cast<size_t>(g.n) * g.features(), 0.0f);
+  const R_xlen_t n = g.n, A = n_alleles;
+  for (int l = 0; l < g.loci; ++l)
+    for (int i = 0; i < g.n; ++i) {
+      double sum = 0, best = 0;
+      int arg = -1;
+      for (int a = 0; a < n_alleles; ++a) {
+        const double v = x[i + n * (a + A * l)];
+        if (ISNAN(v)) continue;
+        if (v < 0 || v > 1 + 1e-3)
+          stop("genotype probability %g out of [0, 1] (individual %d, locus %d)", v, i + 1, l + 1);
+        sum += v;
+        if (v > best) best = v, arg = a;
+      }
+      if (sum == 0) continue;
+      if (sum > 1 + 1e-3)
+        stop("genotype probabilities of individual %d at locus %d sum to %g, more than 1",
+             i + 1, l + 1, sum);
+      float* out = &g.probs[(static_cast<size_t>(i) * g.loci + l) * n_alleles];
+      for (int a = 0; a < n_alleles; ++a) {
+        const double v = x[i + n * (a + A * l)];
+        out[a] = ISNAN(v) ? 0.0f : static_cast<float>(std::min(v, 1.0));
+      }
+      g.codes[static_cast<size_t>(i) * g.loci + l] = static_cast<uint8_t>(arg);
+    }
+  return g;
+}
+
+gpatlas::GenoData geno_from_r(SEXP x, int n_alleles) {
+  if (n_alleles < 2 || n_alleles > 254) stop("n_alleles must be between 2 and 254");
+  if (Rf_isNull(x)) stop("genotypes are required");
+  const SEXP dim = Rf_getAttrib(x, R_DimSymbol);
+  if (Rf_length(dim) == 3) {
+    if (!Rf_isReal(x)) stop("genotype probabilities must be a numeric array");
+    return geno_from_probs(NumericVector(x), n_alleles);
+  }
+  if (TYPEOF(x) != INTSXP || Rf_length(dim) != 2) stop("genotypes must be an integer matrix");
+  return geno_from_matrix(IntegerMatrix(x), n_alleles);
 }
 
 // Parameters travel to R as raw float32 bytes: exact, and half the size of doubles.

@@ -12,6 +12,9 @@ namespace glue {
 gpatlas::Control control_from_list(const Rcpp::List& x);
 gpatlas::PhenoData pheno_from_matrix(const Rcpp::NumericMatrix& x);
 gpatlas::GenoData geno_from_matrix(const Rcpp::IntegerMatrix& x, int n_alleles);
+// Allele codes (an integer matrix individuals x loci) or state probabilities (a numeric array
+// individuals x states x loci).
+gpatlas::GenoData geno_from_r(SEXP x, int n_alleles);
 Rcpp::List params_to_list(const gpatlas::ParamList& params);
 gpatlas::ParamList params_from_list(const Rcpp::List& x);
 Rcpp::NumericMatrix to_r_matrix(const std::vector<float>& v, int n, int k);

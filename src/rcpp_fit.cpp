@@ -7,11 +7,11 @@ using namespace Rcpp;
 using namespace glue;
 
 // [[Rcpp::export]]
-NumericMatrix cpp_predict_genotype_core(List params, List control, int n_pheno, IntegerMatrix geno,
+NumericMatrix cpp_predict_genotype_core(List params, List control, int n_pheno, SEXP geno,
                                         int n_alleles, bool latent) {
   gpatlas::Control c = control_from_list(control);
   gpatlas::set_core_threads(c.threads);
-  gpatlas::GenoData g = geno_from_matrix(geno, n_alleles);
+  gpatlas::GenoData g = geno_from_r(geno, n_alleles);
   gpatlas::ParamList pl = params_from_list(params);
   auto what = latent ? gpatlas::Output::latent : gpatlas::Output::phenotype;
   auto v = run_core([&] { return gpatlas::predict_from_genotype(pl, c, n_pheno, g, what); });

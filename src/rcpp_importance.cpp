@@ -6,7 +6,7 @@ using namespace glue;
 
 // [[Rcpp::export]]
 List cpp_importance_core(List params, List control, int n_pheno, std::string from,
-                         Nullable<IntegerMatrix> geno, int n_alleles, NumericMatrix pheno,
+                         SEXP geno, int n_alleles, NumericMatrix pheno,
                          bool use_observed, std::string statistic, bool slow, bool verbose,
                          int slow_feature_limit = -1,
                          Nullable<NumericMatrix> calibration = R_NilValue,
@@ -26,8 +26,7 @@ List cpp_importance_core(List params, List control, int n_pheno, std::string fro
   if (verbose) cb.progress = print_progress;
   gpatlas::ImportanceResult res;
   if (from == "genotype") {
-    if (geno.isNull()) stop("genotypes are required");
-    gpatlas::GenoData g = geno_from_matrix(IntegerMatrix(geno), n_alleles);
+    gpatlas::GenoData g = geno_from_r(geno, n_alleles);
     // calibration: 2 x n_pheno, rows intercept and slope.
     gpatlas::OutputMap map;
     if (calibration.isNotNull()) {

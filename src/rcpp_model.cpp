@@ -186,11 +186,11 @@ gpatlas::Model model_from_r(const List& x) {
 }  // namespace
 
 // [[Rcpp::export]]
-List cpp_model_fit(NumericMatrix pheno, IntegerMatrix geno, int n_alleles, List control,
+List cpp_model_fit(NumericMatrix pheno, SEXP geno, int n_alleles, List control,
                    List model, bool verbose) {
   const gpatlas::ModelSettings s = model_settings(control, model);
   const gpatlas::Mat y = mat_from_r(pheno);
-  const gpatlas::GenoData g = geno_from_matrix(geno, n_alleles);
+  const gpatlas::GenoData g = geno_from_r(geno, n_alleles);
   gpatlas::Callbacks cb;
   cb.interrupted = r_interrupt_pending;
   if (verbose) {
@@ -219,7 +219,7 @@ NumericMatrix cpp_model_predict(List model, SEXP data, bool from_genotype, bool 
   const auto what = latent ? gpatlas::Output::latent : gpatlas::Output::phenotype;
   gpatlas::Mat out;
   if (from_genotype) {
-    const gpatlas::GenoData g = geno_from_matrix(IntegerMatrix(data), n_alleles);
+    const gpatlas::GenoData g = geno_from_r(data, n_alleles);
     out = run_core([&] { return gpatlas::predict_model_genotype(md, g, what); });
   } else {
     const gpatlas::Mat y = mat_from_r(NumericMatrix(data));
@@ -231,7 +231,7 @@ NumericMatrix cpp_model_predict(List model, SEXP data, bool from_genotype, bool 
 // The additive path alone, for tests and benchmarks: settings list(folds, alpha, average,
 // pair_top, seed, threads).
 // [[Rcpp::export]]
-List cpp_additive_fit(NumericMatrix y, IntegerMatrix geno, int n_alleles, List settings) {
+List cpp_additive_fit(NumericMatrix y, SEXP geno, int n_alleles, List settings) {
   gpatlas::AdditiveSettings s;
   s.folds = element<int>(settings, "folds");
   s.alpha = element<double>(settings, "alpha");
@@ -241,14 +241,14 @@ List cpp_additive_fit(NumericMatrix y, IntegerMatrix geno, int n_alleles, List s
   gpatlas::set_core_threads(element<int>(settings, "threads"));
   s.threads = gpatlas::core_threads();
   const gpatlas::Mat yy = mat_from_r(y);
-  const gpatlas::GenoData g = geno_from_matrix(geno, n_alleles);
+  const gpatlas::GenoData g = geno_from_r(geno, n_alleles);
   return additive_to_r(run_core([&] { return gpatlas::additive_fit(yy, g, s); }));
 }
 
 // [[Rcpp::export]]
-NumericMatrix cpp_additive_predict(List additive, IntegerMatrix geno, int n_alleles) {
+NumericMatrix cpp_additive_predict(List additive, SEXP geno, int n_alleles) {
   const gpatlas::AdditiveModel a = additive_from_r(additive, n_alleles);
-  const gpatlas::GenoData g = geno_from_matrix(geno, n_alleles);
+  const gpatlas::GenoData g = geno_from_r(geno, n_alleles);
   return mat_to_r(run_core([&] { return gpatlas::additive_predict(a, g); }));
 }
 
@@ -320,7 +320,7 @@ List cpp_model_importance(List model, SEXP data, bool from_genotype,
     return List::create(_["total"] = importance_to_r(r), _["additive"] = R_NilValue,
                         _["network"] = R_NilValue);
   }
-  const gpatlas::GenoData g = geno_from_matrix(IntegerMatrix(data), n_alleles);
+  const gpatlas::GenoData g = geno_from_r(data, n_alleles);
   gpatlas::Callbacks cb;
   cb.interrupted = r_interrupt_pending;
   if (verbose) cb.progress = print_progress;

@@ -20,6 +20,8 @@ uint8_t code_at(const GenoData& g, int i, int l) {
   return g.codes[static_cast<size_t>(i) * g.loci + l];
 }
 
+bool called(const GenoData& g, int i, int l) { return code_at(g, i, l) != kMissingCode; }
+
 // The allele codes with a design column: code 1 alone for two alleles (code 0 is the
 // reference), every code otherwise.
 std::vector<int> design_codes(int alleles) {
@@ -29,16 +31,15 @@ std::vector<int> design_codes(int alleles) {
   return out;
 }
 
-// Indicator columns in code-major blocks (block q holds code codes[q] of every locus).
+// Indicator (or probability) columns in code-major blocks (block q holds code codes[q] of
+// every locus).
 Mat design_matrix(const GenoData& g, const Mat& freq, const std::vector<int>& codes) {
   Mat x(g.n, g.loci * static_cast<int>(codes.size()));
   for (size_t q = 0; q < codes.size(); ++q)
     for (int l = 0; l < g.loci; ++l) {
       const int col = static_cast<int>(q) * g.loci + l;
-      for (int i = 0; i < g.n; ++i) {
-        const uint8_t c = code_at(g, i, l);
-        x(i, col) = c == kMissingCode ? freq(l, codes[q]) : (c == codes[q] ? 1.0 : 0.0);
-      }
+      for (int i = 0; i < g.n; ++i)
+        x(i, col) = called(g, i, l) ? g.value(i, l, codes[q]) : freq(l, codes[q]);
     }
   return x;
 }
@@ -74,9 +75,19 @@ double centre_coefficients(const double* b, const Mat& freq, const std::vector<i
   return shift;
 }
 
-double pair_value(const PairTerm& t, uint8_t c1, uint8_t c2) {
-  if (c1 == kMissingCode || c2 == kMissingCode) return 0;
-  return ((c1 == t.allele1) - t.centre1) * ((c2 == t.allele2) - t.centre2);
+// One side of a pair term: the allele's input minus the centre times the locus's total input
+// (1 for a call or a probability vector, 0 for a missing call, which removes the term).
+double pair_side(const GenoData& g, int i, int locus, int allele, double centre) {
+  if (!called(g, i, locus)) return 0;
+  if (!g.soft()) return (code_at(g, i, locus) == allele) - centre;
+  double total = 0;
+  for (int a = 0; a < g.alleles; ++a) total += g.value(i, locus, a);
+  return g.value(i, locus, allele) - centre * total;
+}
+
+double pair_value(const PairTerm& t, const GenoData& g, int i) {
+  return pair_side(g, i, t.locus1, t.allele1, t.centre1) *
+         pair_side(g, i, t.locus2, t.allele2, t.centre2);
 }
 
 // Fewest training individuals that must carry both alleles of a pair term for it to be a
@@ -86,9 +97,10 @@ double pair_value(const PairTerm& t, uint8_t c1, uint8_t c2) {
 // individual carrying both (measured: held-out R^2 of -21 on DO mice with 8 founder alleles).
 constexpr int kMinPairCarriers = 10;
 
-int co_carriers(const GenoData& g, int l1, int a1, int l2, int a2) {
-  int count = 0;
-  for (int i = 0; i < g.n; ++i) count += code_at(g, i, l1) == a1 && code_at(g, i, l2) == a2;
+// Individuals carrying both alleles; with probabilities, the expected number of them.
+double co_carriers(const GenoData& g, int l1, int a1, int l2, int a2) {
+  double count = 0;
+  for (int i = 0; i < g.n; ++i) count += g.value(i, l1, a1) * g.value(i, l2, a2);
   return count;
 }
 
@@ -166,7 +178,7 @@ void fit_pairs(const Mat& resid, const GenoData& g, const Mat& x, const LassoPat
     Mat z(n, k);
     for (int c = 0; c < k; ++c)
       for (int i = 0; i < n; ++i)
-        z(i, c) = pair_value(cand[c], code_at(g, i, cand[c].locus1), code_at(g, i, cand[c].locus2));
+        z(i, c) = pair_value(cand[c], g, i);
     const double* rt = &resid.v[static_cast<size_t>(t) * n];
     LassoPathResult fit = lasso_cv(z.v.data(), n, k, rt, 1, a.folds, s.folds, ls);
     bool any = false;
@@ -189,14 +201,17 @@ Mat allele_frequencies(const GenoData& g) {
   Mat freq(g.loci, g.alleles);
   for (int l = 0; l < g.loci; ++l) {
     std::vector<double> count(g.alleles, 0.0);
-    double called = 0;
+    double n_called = 0;
     for (int i = 0; i < g.n; ++i) {
-      const uint8_t c = code_at(g, i, l);
-      if (c == kMissingCode) continue;
-      count[c] += 1;
-      called += 1;
+      if (!called(g, i, l)) continue;
+      if (g.soft()) {
+        for (int a = 0; a < g.alleles; ++a) count[a] += g.value(i, l, a);
+      } else {
+        count[code_at(g, i, l)] += 1;
+      }
+      n_called += 1;
     }
-    for (int a = 0; a < g.alleles; ++a) freq(l, a) = count[a] / std::max(called, 1.0);
+    for (int a = 0; a < g.alleles; ++a) freq(l, a) = count[a] / std::max(n_called, 1.0);
   }
   return freq;
 }
@@ -258,9 +273,17 @@ Mat additive_predict(const AdditiveModel& a, const GenoData& g) {
       for (int c = 0; c < a.alleles && !active; ++c) active = a.coef(l * a.alleles + c, t) != 0;
     if (!active) continue;
     for (int i = 0; i < g.n; ++i) {
-      const uint8_t c = code_at(g, i, l);
-      if (c == kMissingCode) continue;
-      for (int t = 0; t < a.m; ++t) out(i, t) += a.coef(l * a.alleles + c, t);
+      if (!called(g, i, l)) continue;
+      if (!g.soft()) {
+        const uint8_t c = code_at(g, i, l);
+        for (int t = 0; t < a.m; ++t) out(i, t) += a.coef(l * a.alleles + c, t);
+        continue;
+      }
+      for (int c = 0; c < a.alleles; ++c) {
+        const double p = g.value(i, l, c);
+        if (p == 0) continue;
+        for (int t = 0; t < a.m; ++t) out(i, t) += p * a.coef(l * a.alleles + c, t);
+      }
     }
   }
   for (const PairTerm& t : a.pairs) {
@@ -269,7 +292,7 @@ Mat additive_predict(const AdditiveModel& a, const GenoData& g) {
       throw std::invalid_argument("a pair term lies outside the model");
     }
     for (int i = 0; i < g.n; ++i)
-      out(i, t.trait) += t.weight * pair_value(t, code_at(g, i, t.locus1), code_at(g, i, t.locus2));
+      out(i, t.trait) += t.weight * pair_value(t, g, i);
   }
   return out;
 }

@@ -55,13 +55,17 @@ struct AdditiveModel {
 Mat allele_frequencies(const GenoData& g);
 
 // Fits the path to y (individuals x traits, standardized units, NaN = missing).
-// The design has one indicator column per locus and allele code (code 1 only when there are
-// two alleles), missing calls filled with the code's training frequency; the solver is
+// The design has one indicator (or probability) column per locus and allele code (code 1 only
+// when there are two alleles), missing calls filled with the code's training frequency; pair
+// terms need kMinPairCarriers training individuals carrying both alleles (with probabilities,
+// that many expected); the solver is
 // lasso_cv() on all traits at once.
 AdditiveModel additive_fit(const Mat& y, const GenoData& g, const AdditiveSettings& s);
 
 // Predictions (individuals x traits) of a fitted path from allele codes; a missing call adds
 // the locus average (coefficient row of zeros after centring) and removes its pair terms.
+// With probabilities every input is linear in them: a locus adds sum_a p_a coef[a], and a pair
+// term's side is p_allele - centre (the centred indicator's expectation).
 Mat additive_predict(const AdditiveModel& a, const GenoData& g);
 
 }  // namespace gpatlas

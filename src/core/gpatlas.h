@@ -51,12 +51,23 @@ struct PhenoData {
 
 // Genotypes as allele codes, row-major n x loci; kMissingCode marks a missing call
 // (its one-hot block is all zero).
+// Optionally with state probabilities (row-major n x loci x alleles, e.g. from a hidden Markov
+// model): every input then takes the probability vector where it took the one-hot vector of
+// the code (see value()), and `codes` must hold each vector's most probable state, or
+// kMissingCode where the vector is all zero (a missing call).
 struct GenoData {
   int n = 0;
   int loci = 0;
   int alleles = 2;
   std::vector<uint8_t> codes;
+  std::vector<float> probs;  // empty: hard calls
   int features() const { return loci * alleles; }
+  bool soft() const { return !probs.empty(); }
+  // Input value of allele a at locus l for individual i: its probability, or the one-hot bit.
+  float value(int64_t i, int64_t l, int64_t a) const {
+    if (soft()) return probs[(static_cast<size_t>(i) * loci + l) * alleles + a];
+    return codes[static_cast<size_t>(i) * loci + l] == a ? 1.0f : 0.0f;
+  }
 };
 
 // One named parameter or buffer; data is row-major with the given shape.

@@ -61,6 +61,11 @@ GenoData rows_of(const GenoData& g, const std::vector<int>& rows) {
   for (size_t r = 0; r < rows.size(); ++r)
     std::copy_n(g.codes.begin() + static_cast<size_t>(rows[r]) * g.loci, g.loci,
                 out.codes.begin() + r * g.loci);
+  if (!g.soft()) return out;
+  const size_t f = static_cast<size_t>(g.features());
+  out.probs.resize(static_cast<size_t>(out.n) * f);
+  for (size_t r = 0; r < rows.size(); ++r)
+    std::copy_n(g.probs.begin() + static_cast<size_t>(rows[r]) * f, f, out.probs.begin() + r * f);
   return out;
 }
 

@@ -111,17 +111,27 @@ struct AdditiveView {
     }
   }
   bool active() const { return base.defined(); }
-  // Centred indicator (x - centre) of one side of a term for individual i; 0 without a call.
+  // One side of a term for individual i: the allele's input minus the centre times the
+  // locus's total input, i.e. the centred indicator (x - centre) of a call, 0 without one.
   double side(int64_t i, int locus, int allele, double centre) const {
     const uint8_t code = geno->codes[static_cast<size_t>(i) * geno->loci + locus];
     if (code == kMissingCode) return 0.0;
-    return (code == allele ? 1.0 : 0.0) - centre;
+    if (!geno->soft()) return (code == allele ? 1.0 : 0.0) - centre;
+    double total = 0;
+    for (int a = 0; a < geno->alleles; ++a) total += geno->value(i, locus, a);
+    return geno->value(i, locus, allele) - centre * total;
   }
-  // Ablating the carried allele of a locus leaves it without a call, which removes every
-  // pair term of the locus: the change is minus the term's value.
-  double term_value(int64_t i, const OutputMap::PairTerm& pt) const {
-    return pt.weight * side(i, pt.locus1, pt.allele1, pt.centre1) *
-           side(i, pt.locus2, pt.allele2, pt.centre2);
+  // A side is linear in the locus's inputs: removing a unit of input of `allele` at its locus
+  // lowers it by ([allele == the side's allele] - centre). The term's change per unit removed
+  // is the weight times that and the other side. For a call, removing the carried allele
+  // leaves the locus without a call and removes the term: the change is the term's value.
+  double term_change(int64_t i, const OutputMap::PairTerm& pt, int64_t locus,
+                     int64_t allele) const {
+    const double s1 = locus == pt.locus1 ? (allele == pt.allele1 ? 1.0 : 0.0) - pt.centre1
+                                         : side(i, pt.locus1, pt.allele1, pt.centre1);
+    const double s2 = locus == pt.locus2 ? (allele == pt.allele2 ? 1.0 : 0.0) - pt.centre2
+                                         : side(i, pt.locus2, pt.allele2, pt.centre2);
+    return pt.weight * s1 * s2;
   }
   void apply(int64_t i, const std::vector<int64_t>& feats, const torch::Tensor& x,
              torch::Tensor& base_out, torch::Tensor& alt_out) const {
@@ -138,10 +148,10 @@ struct AdditiveView {
       auto xv = x.accessor<double, 1>();
       for (size_t q = 0; q < feats.size(); ++q) {
         if (xv[q] == 0.0) continue;
-        const int64_t locus = feats[q] / geno->alleles;
+        const int64_t locus = feats[q] / geno->alleles, allele = feats[q] % geno->alleles;
         for (const int t : terms_of[static_cast<size_t>(locus)]) {
           const auto& pt = map->pair_terms[static_cast<size_t>(t)];
-          acc[q][pt.trait] += xv[q] * term_value(i, pt);
+          acc[q][pt.trait] += xv[q] * term_change(i, pt, locus, allele);
         }
       }
     }
@@ -223,7 +233,8 @@ struct FastNet {
 // One individual's carried alleles, observed row and unperturbed pass: the first layer's
 // normalized input z (as float zf), its LeakyReLU output lz and slope sz, and the outputs.
 struct Individual {
-  std::vector<int64_t> active;
+  std::vector<int64_t> active;  // features with a non-zero input
+  std::vector<float> value;     // their inputs (1 for calls)
   std::vector<double> pre;
   std::vector<float> zf, lz, sz;
   torch::Tensor y, w, latent_base, base;
@@ -232,26 +243,48 @@ struct Individual {
         sz(static_cast<size_t>(H)) {}
 };
 
-// The features of individual i's carried alleles; a locus without a call has none.
-void carried_features(const GenoData& geno, int64_t i, std::vector<int64_t>& active) {
-  active.clear();
+// The features of individual i's carried alleles (a locus without a call has none), or with
+// probabilities every feature of non-zero probability; and their input values.
+void carried_features(const GenoData& geno, int64_t i, Individual& ind) {
+  ind.active.clear();
+  ind.value.clear();
+  if (geno.soft()) {
+    const int64_t F = geno.features();
+    const float* p = geno.probs.data() + i * F;
+    for (int64_t j = 0; j < F; ++j)
+      if (p[j] != 0.0f) {
+        ind.active.push_back(j);
+        ind.value.push_back(p[j]);
+      }
+    return;
+  }
   const uint8_t* codes = geno.codes.data() + i * static_cast<int64_t>(geno.loci);
   for (int64_t l = 0; l < geno.loci; ++l)
-    if (codes[l] != kMissingCode) active.push_back(l * geno.alleles + codes[l]);
+    if (codes[l] != kMissingCode) {
+      ind.active.push_back(l * geno.alleles + codes[l]);
+      ind.value.push_back(1.0f);
+    }
 }
 
 void unperturbed(const FastNet& net, Individual& ind) {
   const int64_t H = net.H;
   const float* w1 = net.w1;
   const std::vector<int64_t>& active = ind.active;
+  const std::vector<float>& value = ind.value;
+  const bool ones = std::all_of(value.begin(), value.end(), [](float v) { return v == 1.0f; });
   std::vector<double>& pre = ind.pre;
   // First pre-activation in double, summed over the carried alleles without temporaries.
   const double* pb1 = net.b1.data_ptr<double>();
   parallel_ranges(H, 256, [&](int64_t h0, int64_t h1) {
     for (int64_t h = h0; h < h1; ++h) pre[h] = pb1[h];
-    for (int64_t j : active) {
-      const float* wj = w1 + j * H;
-      for (int64_t h = h0; h < h1; ++h) pre[h] += wj[h];
+    for (size_t q = 0; q < active.size(); ++q) {
+      const float* wj = w1 + active[q] * H;
+      if (ones) {
+        for (int64_t h = h0; h < h1; ++h) pre[h] += wj[h];
+      } else {
+        const double v = value[q];
+        for (int64_t h = h0; h < h1; ++h) pre[h] += v * wj[h];
+      }
     }
   });
   const auto pre_t = torch::from_blob(pre.data(), {H}, torch::kDouble);
@@ -272,10 +305,10 @@ void unperturbed(const FastNet& net, Individual& ind) {
 // the FMA units busy instead of waiting on one dependency chain.
 constexpr int64_t kGroup = 4;
 
-// Hidden-layer changes dh (kGroup x H) of ablating the nq <= kGroup features feats; rows past
-// nq are zero.
-void hidden_changes(const FastNet& net, const Individual& ind, const int64_t* feats, int64_t nq,
-                    float* dh) {
+// Hidden-layer changes dh (kGroup x H) of ablating the nq <= kGroup features feats of inputs
+// vals; rows past nq are zero.
+void hidden_changes(const FastNet& net, const Individual& ind, const int64_t* feats,
+                    const float* vals, int64_t nq, float* dh) {
   const int64_t H = net.H;
   const float slope = net.slope;
   const float *w1 = net.w1, *pa1 = net.pa1;
@@ -287,11 +320,12 @@ void hidden_changes(const FastNet& net, const Individual& ind, const int64_t* fe
       continue;
     }
     const float* wj = w1 + feats[f] * H;
+    const float v = vals[f];
     // Change of the LeakyReLU output: linear in the shift unless its sign flips,
     // where the shift is as large as the input and the direct difference is accurate.
 #pragma omp simd
     for (int64_t h = 0; h < H; ++h) {
-      const float wp = pa1[h] * wj[h];
+      const float wp = pa1[h] * wj[h] * v;
       const float u = zf[h] - wp;
       const float lu = u > 0 ? u : slope * u;
       const bool same = (u > 0) == (zf[h] > 0);
@@ -325,33 +359,34 @@ void latent_changes(const FastNet& net, const float* dh, std::vector<float>& acc
 
 // Latent changes of groups g0 .. g1 of the chunk's features, written to rows of pdl (len x D).
 void group_range(const FastNet& net, const Individual& ind, const std::vector<int64_t>& feats,
-                 int64_t g0, int64_t g1, double* pdl) {
+                 const std::vector<float>& vals, int64_t g0, int64_t g1, double* pdl) {
   const int64_t len = static_cast<int64_t>(feats.size()), D = net.D;
   std::vector<float> dh(static_cast<size_t>(kGroup * net.H));
   std::vector<float> acc(static_cast<size_t>(kGroup * D));
   for (int64_t grp = g0; grp < g1; ++grp) {
     const int64_t q0 = grp * kGroup, nq = std::min(kGroup, len - q0);
-    hidden_changes(net, ind, feats.data() + q0, nq, dh.data());
+    hidden_changes(net, ind, feats.data() + q0, vals.data() + q0, nq, dh.data());
     latent_changes(net, dh.data(), acc);
     for (int64_t f = 0; f < nq; ++f)
       for (int64_t k = 0; k < D; ++k) pdl[(q0 + f) * D + k] = acc[f * D + k];
   }
 }
 
-// Ablates the features feats of individual i (one chunk of its carried alleles) and stores
-// their statistics; dlat (chunk x D) is scratch for the latent changes.
+// Ablates the features feats (inputs vals) of individual i (one chunk of its carried alleles)
+// and stores their statistics; dlat (chunk x D) is scratch for the latent changes.
 void ablate_chunk(const FastNet& net, const Individual& ind, const std::vector<int64_t>& feats,
-                  torch::Tensor& dlat, const AdditiveView& additive, int64_t i,
-                  ImportanceStat stat, ImportanceResult& res) {
+                  const std::vector<float>& vals, torch::Tensor& dlat,
+                  const AdditiveView& additive, int64_t i, ImportanceStat stat,
+                  ImportanceResult& res) {
   const int64_t len = static_cast<int64_t>(feats.size());
   double* pdl = dlat.data_ptr<double>();
   parallel_ranges((len + kGroup - 1) / kGroup, 16, [&](int64_t g0, int64_t g1) {
-    group_range(net, ind, feats, g0, g1, pdl);
+    group_range(net, ind, feats, vals, g0, g1, pdl);
   });
   auto alt = net.tail(ind.latent_base + dlat.narrow(0, 0, len));
   auto base_i = ind.base;
-  // Every evaluated feature is a carried allele: its one-hot value is 1.
-  additive.apply(i, feats, torch::ones({len}, torch::kDouble), base_i, alt);
+  std::vector<double> x(vals.begin(), vals.end());
+  additive.apply(i, feats, torch::from_blob(x.data(), {len}, torch::kDouble), base_i, alt);
   store(res, i, feats, statistic(alt, base_i, stat, ind.y, ind.w), (alt - base_i).pow(2));
 }
 
@@ -376,13 +411,14 @@ ImportanceResult genotype_importance(const ParamList& params, const Control& arc
   Individual ind(net.H);
   for (int64_t i = 0; i < geno.n; ++i) {
     if (cb.interrupted && cb.interrupted()) throw Interrupted();
-    carried_features(geno, i, ind.active);
+    carried_features(geno, i, ind);
     if (stat == ImportanceStat::mse) std::tie(ind.y, ind.w) = observed_row(*observed, i);
     unperturbed(net, ind);
     for (size_t s = 0; s < ind.active.size(); s += chunk) {
       const int64_t len = std::min<int64_t>(chunk, static_cast<int64_t>(ind.active.size() - s));
       const std::vector<int64_t> feats(ind.active.begin() + s, ind.active.begin() + s + len);
-      ablate_chunk(net, ind, feats, dlat, additive, i, stat, res);
+      const std::vector<float> vals(ind.value.begin() + s, ind.value.begin() + s + len);
+      ablate_chunk(net, ind, feats, vals, dlat, additive, i, stat, res);
     }
     if (cb.progress) cb.progress({Task::importance, static_cast<long>(i + 1), geno.n});
   }

@@ -1,4 +1,5 @@
 // Network construction, parameter export/import and eval-mode prediction.
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -138,8 +139,12 @@ torch::Tensor onehot_rows(const GenoData& g, const int64_t* rows, int64_t n_rows
   auto x = torch::zeros({n_rows, F});
   float* px = x.data_ptr<float>();
   for (int64_t r = 0; r < n_rows; ++r) {
-    const uint8_t* codes = g.codes.data() + rows[r] * static_cast<int64_t>(g.loci);
     float* row = px + r * F;
+    if (g.soft()) {
+      std::copy_n(g.probs.data() + rows[r] * F, F, row);
+      continue;
+    }
+    const uint8_t* codes = g.codes.data() + rows[r] * static_cast<int64_t>(g.loci);
     for (int64_t l = 0; l < g.loci; ++l) {
       const uint8_t c = codes[l];
       if (c != kMissingCode) row[l * g.alleles + c] = 1.0f;
@@ -148,18 +153,21 @@ torch::Tensor onehot_rows(const GenoData& g, const int64_t* rows, int64_t n_rows
   return x;
 }
 
+// A flip turns input x into 1 - x: a one-hot bit flips, and a probability p becomes 1 - p
+// (the expected input when p is the chance that the bit is set).
 void noisy_onehot_t(const GenoData& g, const int64_t* rows, int64_t n_rows, double flip, Rng& rng,
                     float* out) {
   const int64_t L = g.loci, A = g.alleles;
   const uint64_t threshold = static_cast<uint64_t>(std::ldexp(flip, 32));  // vs 32 random bits
   for (int64_t b = 0; b < n_rows; ++b) {
     const uint8_t* codes = g.codes.data() + rows[b] * L;
+    const float* probs = g.soft() ? g.probs.data() + rows[b] * L * A : nullptr;
     for (int64_t l = 0; l < L; ++l) {
       const uint8_t code = codes[l];
       for (int64_t a = 0; a < A; ++a) {
-        bool bit = code == a;
-        if (threshold > 0 && (rng.next() >> 32) < threshold) bit = !bit;
-        out[(l * A + a) * n_rows + b] = bit ? 1.0f : 0.0f;
+        float x = probs ? probs[l * A + a] : (code == a ? 1.0f : 0.0f);
+        if (threshold > 0 && (rng.next() >> 32) < threshold) x = 1.0f - x;
+        out[(l * A + a) * n_rows + b] = x;
       }
     }
   }
@@ -171,6 +179,12 @@ void check_geno(const GenoData& g) {
   for (uint8_t c : g.codes)
     if (c != kMissingCode && c >= g.alleles)
       throw std::invalid_argument("allele code out of range for the number of alleles");
+  if (!g.soft()) return;
+  if (static_cast<int64_t>(g.probs.size()) != static_cast<int64_t>(g.n) * g.features())
+    throw std::invalid_argument("genotype probabilities do not match n x loci x alleles");
+  for (float p : g.probs)
+    if (!(p >= 0.0f && p <= 1.0f))
+      throw std::invalid_argument("genotype probabilities must lie in [0, 1]");
 }
 
 torch::Tensor pheno_tensor(const PhenoData& p) {
