@@ -98,10 +98,25 @@ test_that("DO allele and genotype probabilities: founder states, maxmarg calls, 
   x <- mp_cross("do")$cross
   pr <- qtl2::calc_genoprob(x, error_prob = 0.002, cores = 1)
   ap <- qtl2::genoprob_to_alleleprob(pr, cores = 1)
-  # Heterozygous individuals' allele probabilities stay near 1/2: most miss minprob.
-  expect_warning(d <- as_gp_data(x, probs = ap, minprob = 0.4),
+  # Heterozygous individuals' allele probabilities stay near 1/2: as calls, most miss minprob.
+  expect_warning(dc <- as_gp_data(x, probs = ap, minprob = 0.4, input = "calls"),
                  "of the probability vectors reach `minprob` = 0.4.*genotype probabilities")
-  expect_lt(mean(!is.na(d$geno)), 0.5)
+  expect_lt(mean(!is.na(dc$geno)), 0.5)
+  expect_null(dc$probs)
+  expect_identical(dc$qtl2$input, "calls")
+  # As probability vectors (the default) they enter whole, with the same calls beside them.
+  expect_silent(d <- as_gp_data(x, probs = ap, minprob = 0.4))
+  expect_identical(d$geno, dc$geno)
+  expect_identical(d$qtl2$input, "probabilities")
+  expect_identical(dim(d$probs), c(length(d$ids), 8L, ncol(d$geno)))
+  expect_identical(dimnames(d$probs)[[2L]], LETTERS[1:8])
+  for (ch in c("1", "X")) {
+    cols <- d$markers$chr == ch
+    expect_equal(unname(d$probs[, , cols]), unname(ap[[ch]][d$ids, , ]), tolerance = 1e-12)
+  }
+  # A heterozygous individual carries half of each of two founders.
+  het <- which(apply(d$probs[, , 1], 1, max) < 0.6 & apply(d$probs[, , 1], 1, max) > 0.4)
+  expect_gt(length(het), 0)
   expect_identical(d$states, LETTERS[1:8])
   expect_identical(d$qtl2$source, "allele probabilities")
   expect_identical(d$qtl2$x_chr, "X")
@@ -116,8 +131,16 @@ test_that("DO allele and genotype probabilities: founder states, maxmarg calls, 
     ok <- ok & top2 > 1e-8
     expect_equal(got[ok], calls[ok] - 1L)
   }
-  expect_warning(dg <- as_gp_data(x, probs = pr, chr = c("2", "X")),
+  expect_warning(dg <- as_gp_data(x, probs = pr, chr = c("2", "X"), input = "calls"),
                  "reach `minprob` = 0.5.*lower `minprob`")
+  # Genotype probabilities: the autosome's 36 genotypes and the X's extra hemizygous states in
+  # one array, zero where a chromosome lacks a state.
+  dp <- as_gp_data(x, probs = pr, chr = c("2", "X"))
+  expect_identical(dimnames(dp$probs)[[2L]], dg$states)
+  on_2 <- dp$markers$chr == "2"
+  expect_true(all(dp$probs[, !dg$states %in% dimnames(pr[["2"]])[[2L]], on_2] == 0))
+  sums <- apply(dp$probs, c(1, 3), sum)
+  expect_equal(sums, matrix(1, nrow(sums), ncol(sums)), tolerance = 1e-6, ignore_attr = TRUE)
   expect_true(all(c("AA", "AB", "HH") %in% dg$states))
   expect_true(all(dg$states[dg$geno[!is.na(dg$geno)] + 1L] %in% dimnames(pr[["X"]])[[2L]] |
                     dg$states[dg$geno[!is.na(dg$geno)] + 1L] %in% dimnames(pr[["2"]])[[2L]]))

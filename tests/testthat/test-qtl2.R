@@ -134,6 +134,33 @@ test_that("F2 genotype probabilities: reciprocal X heterozygotes merged, dosage 
   expect_equal(unname(dd$geno[, dimnames(p1)[[3L]]]), unname(dose))
   ap <- qtl2::genoprob_to_alleleprob(pr)
   expect_error(as_gp_data(iron, probs = ap, coding = "dosage"), "allele probabilities")
+  # The probabilities themselves: reciprocal heterozygotes summed, dosages summed.
+  expect_equal(unname(d$probs[, "SB", dimnames(px)[[3L]]]), unname(het), tolerance = 1e-12)
+  expect_equal(unname(dd$probs[, "1", dimnames(p1)[[3L]]]), unname(p1[, "SB", ]),
+               tolerance = 1e-12)
+  expect_equal(unname(dd$probs[, "2", dimnames(p1)[[3L]]]), unname(p1[, "BB", ]),
+               tolerance = 1e-12)
+})
+
+test_that("a model fits, predicts and ranks loci from F2 genotype probabilities", {
+  skip_if_not_installed("qtl2")
+  iron <- qtl2_example("iron")
+  pr <- qtl2::calc_genoprob(iron[, c("1", "16")], error_prob = 0.002)
+  d <- suppressMessages(as_gp_data(iron, probs = pr))
+  ctl <- gpatlas_control(epochs_pheno = 3, epochs_geno = 3, geno_hidden = 8, pheno_hidden = 8,
+                         decoder_hidden = 8, latent_dim = 2, threads = 1, verbose = FALSE)
+  fit <- gpatlas(. ~ ., d, ctl)
+  expect_identical(fit$input, "probabilities")
+  expect_identical(dim(predict(fit, d)), dim(d$pheno))
+  imp <- gp_importance(fit, d, verbose = FALSE)
+  # Each individual ablates every state with a non-zero probability, not only its call.
+  n_probable <- rowSums(matrix(d$probs > 0, nrow(d$probs)))
+  expect_true(all(rowSums(imp$matrix != 0) <= n_probable))
+  expect_gt(mean(rowSums(imp$matrix != 0)), ncol(d$geno))
+  expect_s3_class(as_scan1(imp), "scan1")
+  # The calls alone give another fit.
+  dc <- suppressMessages(as_gp_data(iron, probs = pr, input = "calls"))
+  expect_false(isTRUE(all.equal(predict(gpatlas(. ~ ., dc, ctl), dc), predict(fit, d))))
 })
 
 test_that("8-founder allele probabilities give the maxmarg calls", {
