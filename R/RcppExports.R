@@ -9,6 +9,10 @@ cpp_control_parse <- function(control) {
     .Call(`_gpatlas_cpp_control_parse`, control)
 }
 
+cpp_probs_check <- function(x) {
+    .Call(`_gpatlas_cpp_probs_check`, x)
+}
+
 cpp_predict_genotype_core <- function(params, control, n_pheno, geno, n_alleles, latent) {
     .Call(`_gpatlas_cpp_predict_genotype_core`, params, control, n_pheno, geno, n_alleles, latent)
 }

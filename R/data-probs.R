@@ -82,12 +82,17 @@ check_probs <- function(probs, ids, markers, n_alleles) {
   if (!is.null(names_in[[3L]]) && !identical(as.character(names_in[[3L]]), markers)) {
     stop("The markers of `probs` (its third dimnames) differ from the genotypes'.", call. = FALSE)
   }
-  storage.mode(probs) <- "double"
-  bad <- which(!is.na(probs) & (probs < 0 | probs > 1 + 1e-3))
-  if (length(bad)) {
-    stop(sprintf("`probs` holds %g, outside [0, 1].", probs[bad[1L]]), call. = FALSE)
+  if (!is.double(probs)) storage.mode(probs) <- "double"
+  chk <- cpp_probs_check(probs)  # one pass: range and sums
+  if (is.finite(chk$min) && (chk$min < 0 || chk$max > 1 + 1e-3)) {
+    stop(sprintf("`probs` holds %g, outside [0, 1].", if (chk$min < 0) chk$min else chk$max),
+         call. = FALSE)
   }
-  check_probs_sums(probs)
+  if (chk$individual > 0L) {
+    stop(sprintf(paste0("The probabilities of individual %d at marker %d sum to %g; each ",
+                        "vector must sum to 1 (or be NA for a missing call)."),
+                 chk$individual, chk$locus, chk$sum), call. = FALSE)
+  }
   states <- names_in[[2L]]
   if (is.null(states)) states <- as.character(seq_len(d[2L]) - 1L)
   if (d[2L] < n_alleles) {
@@ -98,24 +103,4 @@ check_probs <- function(probs, ids, markers, n_alleles) {
   }
   dimnames(probs) <- list(ids, states, markers)
   probs
-}
-
-# Each vector sums to 1 (within 1e-3) or is all NA/zero (a missing call).
-check_probs_sums <- function(probs) {
-  d <- dim(probs)
-  total <- matrix(0, d[1L], d[3L])
-  for (a in seq_len(d[2L])) {
-    s <- probs[, a, ]
-    s[is.na(s)] <- 0
-    total <- total + s
-  }
-  bad <- which(total != 0 & abs(total - 1) > 1e-3)
-  if (length(bad)) {
-    i <- (bad[1L] - 1L) %% d[1L] + 1L
-    l <- (bad[1L] - 1L) %/% d[1L] + 1L
-    stop(sprintf(paste0("The probabilities of individual %d at marker %d sum to %g; each ",
-                        "vector must sum to 1 (or be NA for a missing call)."),
-                 i, l, total[bad[1L]]), call. = FALSE)
-  }
-  invisible(TRUE)
 }

@@ -145,7 +145,7 @@ as_gp_data.cross2 <- function(x, probs = NULL, coding = c("genotype", "dosage"),
   rownames(geno) <- NULL
   p <- calls$probs
   if (!is.null(p)) {
-    p <- p[rows, , , drop = FALSE]
+    if (!identical(rows, seq_len(dim(p)[1L]))) p <- p[rows, , , drop = FALSE]
     dimnames(p) <- list(ind, calls$states, markers$marker)
   }
   d <- gp_data(pheno, geno, markers = markers, n_alleles = max(2L, length(calls$states)),

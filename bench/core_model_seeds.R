@@ -4,19 +4,21 @@
 # Reports per build and seed the fit's seconds, the held-out median R^2 and the number of
 # traits (of 46) on which it beats the per-trait lasso (cached per-trait results of
 # bench/yeast_vs_linear.R), then the mean over seeds and the ratio of the median times.
-# Usage: Rscript bench/core_model_seeds.R REFERENCE_LIB [seeds] [data_dir]
+# Usage: Rscript bench/core_model_seeds.R REFERENCE_LIB [seeds] [data_dir] [name]
 #   REFERENCE_LIB: an R library holding the reference build, e.g. the last commit in which R
 #     assembled the model from many core calls:
 #     git worktree add --detach /tmp/ref 1fb2934 && mkdir /tmp/ref-lib &&
 #       (cd /tmp/ref && ./configure && R CMD INSTALL --no-test-load -l /tmp/ref-lib .)
 #   seeds: how many (1, 2, ...; default 3).
-# Writes bench/results/core_model_seeds.txt and bench/results/core_model_seeds.csv.
+#   name: results file name (default core_model_seeds).
+# Writes bench/results/<name>.txt and bench/results/<name>.csv.
 args <- commandArgs(trailingOnly = TRUE)
 if (!length(args)) stop("usage: Rscript bench/core_model_seeds.R REFERENCE_LIB [seeds] [data_dir]")
 ref_lib <- normalizePath(args[1])
 n_seeds <- if (length(args) > 1) as.integer(args[2]) else 3L
 dir <- if (length(args) > 2) args[3] else Sys.getenv("GPATLAS_BYXRM_DIR", "../shared/data/byxrm")
 dir <- normalizePath(dir)
+name <- if (length(args) > 3) args[4] else "core_model_seeds"
 lasso <- utils::read.csv("bench/results/yeast_linear_fits.csv")
 lasso <- lasso[lasso$method == "lasso", c("trait", "r2")]
 
@@ -52,7 +54,7 @@ rows <- list()
 for (s in seq_len(n_seeds)) for (b in c("current", "reference")) rows[[length(rows) + 1]] <- run(b, s)
 res <- do.call(rbind, rows)
 dir.create("bench/results", showWarnings = FALSE)
-utils::write.csv(res, "bench/results/core_model_seeds.csv", row.names = FALSE)
+utils::write.csv(res, file.path("bench/results", paste0(name, ".csv")), row.names = FALSE)
 summ <- do.call(rbind, lapply(split(res, res$build), function(d) {
   data.frame(build = d$build[1], seeds = nrow(d), mean_median_r2 = round(mean(d$median_r2), 4),
              range_median_r2 = paste(sprintf("%.4f", range(d$median_r2)), collapse = "-"),
@@ -60,12 +62,12 @@ summ <- do.call(rbind, lapply(split(res, res$build), function(d) {
 }))
 ratio <- summ$median_seconds[summ$build == "current"] /
   summ$median_seconds[summ$build == "reference"]
-out <- c(sprintf("# bench/core_model_seeds.R, %d processors, load %s, %s",
-                 parallel::detectCores(), paste(readLines("/proc/loadavg", warn = FALSE)),
+out <- c(sprintf("# bench/core_model_seeds.R (%s), %d processors, load %s, %s",
+                 paste(args, collapse = " "), parallel::detectCores(), paste(readLines("/proc/loadavg", warn = FALSE)),
                  format(Sys.time(), "%Y-%m-%d %H:%M UTC", tz = "UTC")),
          sprintf("# reference library: %s", ref_lib),
          capture.output(print(res, row.names = FALSE)), "",
          capture.output(print(summ, row.names = FALSE)),
          sprintf("median fit time, current / reference: %.3f", ratio))
-writeLines(out, "bench/results/core_model_seeds.txt")
+writeLines(out, file.path("bench/results", paste0(name, ".txt")))
 writeLines(out)

@@ -5,8 +5,10 @@
 # allele probabilities shaped like qtl2::genoprob_to_alleleprob() output for inbred lines (each
 # individual carries one founder per block of 25 markers with probability 0.6-1, the rest spread
 # over the other founders) and genotype probabilities over the 36 diploid DO genotypes for the
-# first 2,000 markers; times as_gp_data() on both (elapsed, median of 3 runs) and reports the
-# call rate at the default minprob.
+# first 2,000 markers; times as_gp_data() on both (elapsed, median of 3 runs): the default
+# input = "probabilities" (the array kept as the model's input, its sums checked) and
+# input = "calls" (the most probable founders only); reports the call rate at the default
+# minprob.
 suppressPackageStartupMessages(library(gpatlas))
 args <- commandArgs(trailingOnly = TRUE)
 n_ind <- if (length(args) >= 1) as.integer(args[1]) else 500L
@@ -23,7 +25,8 @@ sim_probs <- function(states, n_markers, chr) {
   blocks <- ceiling(seq_len(n_markers) / 25)
   top <- matrix(sample.int(k, n_ind * max(blocks), replace = TRUE), n_ind)[, blocks]
   weight <- matrix(stats::runif(n_ind * n_markers, 0.6, 1), n_ind)
-  rest <- apply(p, c(1, 3), sum)
+  for (j in seq_len(k)) p[, j, ][top == j] <- 0
+  rest <- apply(p, c(1, 3), sum)  # over the other founders: each vector sums to 1
   for (j in seq_len(k)) {
     p[, j, ] <- ifelse(top == j, weight, (1 - weight) * p[, j, ] / rest)
   }
@@ -50,8 +53,9 @@ time_it <- function(f) {
 }
 d <- as_gp_data(cross, probs = probs)
 t_allele <- time_it(function() as_gp_data(cross, probs = probs))
-cat(sprintf("allele probabilities: %d individuals x %d markers x %d founders: %.2f s (median of 3); call rate %.3f\n",
-            n_ind, ncol(d$geno), length(founders), t_allele, mean(!is.na(d$geno))))
+t_calls <- time_it(function() as_gp_data(cross, probs = probs, input = "calls"))
+cat(sprintf("allele probabilities: %d individuals x %d markers x %d founders: %.2f s (median of 3; input = \"calls\": %.2f s); call rate %.3f\n",
+            n_ind, ncol(d$geno), length(founders), t_allele, t_calls, mean(!is.na(d$geno))))
 
 do_states <- unlist(lapply(1:8, function(i) paste0(founders[i], founders[i:8])))
 n_do <- min(2000L, n_mar)

@@ -32,6 +32,17 @@ BEGIN_RCPP
     return rcpp_result_gen;
 END_RCPP
 }
+// cpp_probs_check
+List cpp_probs_check(NumericVector x);
+RcppExport SEXP _gpatlas_cpp_probs_check(SEXP xSEXP) {
+BEGIN_RCPP
+    Rcpp::RObject rcpp_result_gen;
+    Rcpp::RNGScope rcpp_rngScope_gen;
+    Rcpp::traits::input_parameter< NumericVector >::type x(xSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_probs_check(x));
+    return rcpp_result_gen;
+END_RCPP
+}
 // cpp_predict_genotype_core
 NumericMatrix cpp_predict_genotype_core(List params, List control, int n_pheno, SEXP geno, int n_alleles, bool latent);
 RcppExport SEXP _gpatlas_cpp_predict_genotype_core(SEXP paramsSEXP, SEXP controlSEXP, SEXP n_phenoSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP latentSEXP) {
@@ -265,6 +276,7 @@ END_RCPP
 static const R_CallMethodDef CallEntries[] = {
     {"_gpatlas_cpp_control_defaults", (DL_FUNC) &_gpatlas_cpp_control_defaults, 0},
     {"_gpatlas_cpp_control_parse", (DL_FUNC) &_gpatlas_cpp_control_parse, 1},
+    {"_gpatlas_cpp_probs_check", (DL_FUNC) &_gpatlas_cpp_probs_check, 1},
     {"_gpatlas_cpp_predict_genotype_core", (DL_FUNC) &_gpatlas_cpp_predict_genotype_core, 6},
     {"_gpatlas_cpp_predict_phenotype_core", (DL_FUNC) &_gpatlas_cpp_predict_phenotype_core, 4},
     {"_gpatlas_cpp_importance_core", (DL_FUNC) &_gpatlas_cpp_importance_core, 17},

@@ -324,3 +324,40 @@ List cpp_control_defaults() { return glue::control_to_list(gpatlas::Control{}); 
 List cpp_control_parse(List control) {
   return glue::control_to_list(glue::control_from_list(control));
 }
+
+// One pass over a probability array individuals x states x loci for gp_data()'s checks: the
+// smallest and largest value (NA skipped), and the first vector (1-based individual and locus)
+// whose sum is neither 0 nor 1 within 1e-3, with that sum.
+// [[Rcpp::export]]
+List cpp_probs_check(NumericVector x) {
+  const IntegerVector dim = x.attr("dim");
+  if (dim.size() != 3) stop("probabilities must be a 3-dimensional array");
+  const R_xlen_t n = dim[0], A = dim[1], L = dim[2];
+  double lo = R_PosInf, hi = R_NegInf;
+  int bad_i = 0, bad_l = 0;
+  double bad_sum = 0;
+  std::vector<double> sum(static_cast<size_t>(n));
+  for (R_xlen_t l = 0; l < L; ++l) {
+    std::fill(sum.begin(), sum.end(), 0.0);
+    for (R_xlen_t a = 0; a < A; ++a) {
+      const double* col = &x[n * (a + A * l)];
+      for (R_xlen_t i = 0; i < n; ++i) {
+        const double v = col[i];
+        if (ISNAN(v)) continue;
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+        sum[i] += v;
+      }
+    }
+    if (bad_i) continue;
+    for (R_xlen_t i = 0; i < n; ++i)
+      if (sum[i] != 0 && std::abs(sum[i] - 1) > 1e-3) {
+        bad_i = static_cast<int>(i + 1);
+        bad_l = static_cast<int>(l + 1);
+        bad_sum = sum[i];
+        break;
+      }
+  }
+  return List::create(_["min"] = lo, _["max"] = hi, _["individual"] = bad_i,
+                      _["locus"] = bad_l, _["sum"] = bad_sum);
+}

@@ -148,6 +148,28 @@ std::vector<int> top_loci(const double* beta_std, int loci, int n_codes, int top
   return out;
 }
 
+// Whether a trait's pair terms earn their place: their out-of-fold predictions of the main
+// path's out-of-fold residuals r must lower the squared error (against predicting 0) by more
+// than one standard error of the mean gain over individuals. The lasso's own choice of penalty
+// can keep a few terms whose cross-validated gain is within noise; on small crosses they lower
+// held-out accuracy (F2 `iron`, spleen: bench/pair_guard.R).
+bool pairs_help(const double* r, const std::vector<double>& oof, int n) {
+  double s = 0, ss = 0;
+  int k = 0;
+  for (int i = 0; i < n; ++i) {
+    if (std::isnan(r[i])) continue;
+    const double e = r[i] - oof[i];
+    const double d = r[i] * r[i] - e * e;
+    s += d;
+    ss += d * d;
+    ++k;
+  }
+  if (k < 2) return false;
+  const double mean = s / k;
+  const double var = std::max(0.0, (ss - k * mean * mean) / (k - 1));
+  return mean > std::sqrt(var / k);
+}
+
 // The pairwise path: per trait, a cross-validated lasso (same folds) of the main path's
 // out-of-fold residuals on the candidate terms among its top loci. Adds to the model's
 // intercepts, out-of-fold predictions and pair terms.
@@ -181,6 +203,7 @@ void fit_pairs(const Mat& resid, const GenoData& g, const Mat& x, const LassoPat
         z(i, c) = pair_value(cand[c], g, i);
     const double* rt = &resid.v[static_cast<size_t>(t) * n];
     LassoPathResult fit = lasso_cv(z.v.data(), n, k, rt, 1, a.folds, s.folds, ls);
+    if (s.pair_guard && !pairs_help(rt, fit.oof, n)) continue;
     bool any = false;
     for (int c = 0; c < k; ++c) {
       if (fit.beta[c] == 0) continue;

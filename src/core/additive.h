@@ -29,6 +29,7 @@ struct AdditiveSettings {
   double alpha = 1;      // elastic-net mixing (1: the lasso)
   bool average = false;  // main effects: mean of the fold fits instead of the fit on all rows
   int pair_top = 0;      // pairs among each trait's top loci (< 2: none)
+  bool pair_guard = true;  // keep a trait's pairs only when they beat 0 by one standard error
   int threads = 1;
   uint64_t seed = 1;     // the fold assignment's seed
 };
