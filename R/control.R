@@ -229,7 +229,11 @@ control_defaults <- function(preset) {
 #'   frequency, is a candidate term (one per pair of non-reference alleles
 #'   that at least 10 training individuals carry together: without such
 #'   individuals a term only extrapolates), and a lasso on these terms, penalty chosen by cross-validation on the same
-#'   folds, is fitted to the main effects' out-of-fold residuals. Its terms are
+#'   folds, is fitted to the main effects' out-of-fold residuals. A trait keeps
+#'   its terms only when their out-of-fold predictions lower the squared error
+#'   of those residuals by more than one standard error (otherwise the gain is
+#'   within noise, and on small crosses such terms cost held-out accuracy:
+#'   `bench/pair_guard.R`). Its terms are
 #'   listed in `fit$additive$pairs` and enter predictions and importance
 #'   exactly (ablating an allele of one of the two loci leaves that locus
 #'   without a call and removes the term). This finds interactions between

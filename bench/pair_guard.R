@@ -48,7 +48,10 @@ r2 <- function(y, p) {
 
 one_split <- function(label, d, s) {
   parts <- gp_split(d, prop = 0.8, seed = s)
-  if (!is.null(d$covar)) d <- gp_covar_adjust(d, "sex", train = parts$train$ids)
+  if (!is.null(d$covar)) {
+    d <- gp_covar_adjust(d, "sex", train = parts$train$ids)
+    d$covar_adjustment <- NULL  # every method predicts the adjusted traits
+  }
   train <- d[parts$train$ids, ]
   test <- d[parts$test$ids, ]
   ctl <- gpatlas_control(threads = 1, verbose = FALSE, seed = 1)

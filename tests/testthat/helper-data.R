@@ -55,3 +55,36 @@ quick_control <- function(epochs, ...) {
                n_seeds = 1, verbose = FALSE)
   do.call(gpatlas_control, utils::modifyList(args, list(...)))
 }
+
+# One-hot probabilities (individuals x states x loci) of integer codes.
+onehot_probs <- function(geno, n_alleles) {
+  p <- array(0, c(nrow(geno), n_alleles, ncol(geno)))
+  for (a in seq_len(n_alleles)) p[, a, ] <- !is.na(geno) & geno == a - 1L
+  for (a in seq_len(n_alleles)) p[, a, ][is.na(geno)] <- NA
+  p
+}
+
+# Probabilities near the calls: 1 - eps on the call, the rest spread at random.
+blurred_probs <- function(geno, n_alleles, eps, seed) {
+  set.seed(seed)
+  n <- nrow(geno)
+  L <- ncol(geno)
+  noise <- array(stats::runif(n * n_alleles * L), c(n, n_alleles, L))
+  total <- apply(noise, c(1, 3), sum)
+  p <- onehot_probs(geno, n_alleles) * (1 - eps)
+  for (a in seq_len(n_alleles)) p[, a, ] <- p[, a, ] + eps * noise[, a, ] / total
+  p
+}
+
+# Two traits over 20 biallelic loci: trait 1 = x1 + x2 + 3 x1 x2 (+ noise), trait 2 additive.
+# With `blur`, the data carry probabilities: 1 - blur on each call, the rest spread at random.
+pair_data <- function(n, seed, blur = NULL) {
+  set.seed(seed)
+  geno <- matrix(rbinom(n * 20, 1, 0.5), n, 20,
+                 dimnames = list(sprintf("i%03d", seq_len(n)), sprintf("m%02d", 1:20)))
+  y1 <- geno[, 1] + geno[, 2] + 3 * geno[, 1] * geno[, 2] + rnorm(n, sd = 0.3)
+  y2 <- geno[, 5] - geno[, 6] + rnorm(n, sd = 0.3)
+  if (is.null(blur)) return(gp_data(cbind(t1 = y1, t2 = y2), geno))
+  storage.mode(geno) <- "integer"
+  gp_data(cbind(t1 = y1, t2 = y2), geno, probs = blurred_probs(geno, 2L, blur, seed + 10))
+}

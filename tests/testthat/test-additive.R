@@ -200,16 +200,6 @@ test_that("settings beyond what the core represents are refused", {
   expect_lte(ctl$threads, parallel::detectCores())
 })
 
-# Two traits over 20 biallelic loci: trait 1 = x1 + x2 + 3 x1 x2 (+ noise), trait 2 additive.
-pair_data <- function(n, seed) {
-  set.seed(seed)
-  geno <- matrix(rbinom(n * 20, 1, 0.5), n, 20,
-                 dimnames = list(sprintf("i%03d", seq_len(n)), sprintf("m%02d", 1:20)))
-  y1 <- geno[, 1] + geno[, 2] + 3 * geno[, 1] * geno[, 2] + rnorm(n, sd = 0.3)
-  y2 <- geno[, 5] - geno[, 6] + rnorm(n, sd = 0.3)
-  gp_data(cbind(t1 = y1, t2 = y2), geno)
-}
-
 test_that("the pair path finds a planted interaction and predicts through its terms", {
   train <- pair_data(300, 1)
   test <- pair_data(200, 2)

@@ -1,36 +1,5 @@
 # Tests of genotype probabilities as the model's input (gp_data(probs = ), see ?gp_probs).
 
-# One-hot probabilities (individuals x states x loci) of integer codes.
-onehot_probs <- function(geno, n_alleles) {
-  p <- array(0, c(nrow(geno), n_alleles, ncol(geno)))
-  for (a in seq_len(n_alleles)) p[, a, ] <- !is.na(geno) & geno == a - 1L
-  for (a in seq_len(n_alleles)) p[, a, ][is.na(geno)] <- NA
-  p
-}
-
-# Probabilities near the calls: 1 - eps on the call, the rest spread at random.
-blurred_probs <- function(geno, n_alleles, eps, seed) {
-  set.seed(seed)
-  n <- nrow(geno)
-  L <- ncol(geno)
-  noise <- array(stats::runif(n * n_alleles * L), c(n, n_alleles, L))
-  total <- apply(noise, c(1, 3), sum)
-  p <- onehot_probs(geno, n_alleles) * (1 - eps)
-  for (a in seq_len(n_alleles)) p[, a, ] <- p[, a, ] + eps * noise[, a, ] / total
-  p
-}
-
-# pair_data() of test-additive.R with blurred probabilities: trait 1 = x1 + x2 + 3 x1 x2.
-pair_data_probs <- function(n, seed) {
-  set.seed(seed)
-  geno <- matrix(rbinom(n * 20, 1, 0.5), n, 20,
-                 dimnames = list(sprintf("i%03d", seq_len(n)), sprintf("m%02d", 1:20)))
-  y1 <- geno[, 1] + geno[, 2] + 3 * geno[, 1] * geno[, 2] + rnorm(n, sd = 0.3)
-  y2 <- geno[, 5] - geno[, 6] + rnorm(n, sd = 0.3)
-  storage.mode(geno) <- "integer"
-  gp_data(cbind(t1 = y1, t2 = y2), geno, probs = blurred_probs(geno, 2L, 0.2, seed + 10))
-}
-
 # Importance by one prediction per ablated input: the allele's probability set to 0.
 importance_by_prediction_probs <- function(fit, test) {
   base <- predict(fit, test)
@@ -111,12 +80,12 @@ test_that("one-hot probabilities fit, predict and rank exactly as the calls", {
 })
 
 test_that("the additive path is linear in the probabilities, pair terms included", {
-  train <- pair_data_probs(300, 1)
+  train <- pair_data(300, 1, blur = 0.2)
   geno <- gpatlas:::genotype_input(train, colnames(train$geno), 2L)
   add <- gpatlas:::additive_fit(train$pheno, geno, 2L, pair_top = 5L)
   terms <- add$pairs
   expect_gt(nrow(terms), 0)
-  test <- pair_data_probs(20, 2)
+  test <- pair_data(20, 2, blur = 0.2)
   p <- test$probs
   p[3, , 1] <- NA  # a missing call adds the locus average and removes its terms
   pred <- gpatlas:::additive_predict(add, p, 2L)
@@ -137,8 +106,8 @@ test_that("the additive path is linear in the probabilities, pair terms included
 })
 
 test_that("importance on probabilities equals one prediction per ablated input", {
-  train <- pair_data_probs(300, 3)
-  test <- gp_subset(pair_data_probs(5, 4), 1:5)
+  train <- pair_data(300, 3, blur = 0.2)
+  test <- gp_subset(pair_data(5, 4, blur = 0.2), 1:5)
   test$probs[2, , 1] <- NA
   fit <- gpatlas(. ~ ., train, probs_ctl(additive_pairs = 5))
   expect_gt(nrow(fit$additive$pairs), 0)
