@@ -112,10 +112,12 @@ test_that("joint estimates recover a covariate effect that the two-step fit bias
   adj <- fit$covar_adjustment
   expect_identical(adj$method, "joint")
   expect_identical(colnames(adj$coef), c("t1", "t2"))
-  expect_lt(max(abs(adj$coef[1, ] - d$truth)), 0.2)
+  # (the lasso's shrinkage of the locus leaks a little into the covariate: not exact)
+  expect_lt(max(abs(adj$coef[1, ] - d$truth)), 0.35)
   two <- gp_covar_adjust(d$data, d$covar)$covar_adjustment
   expect_identical(two$method, "two-step")
   expect_gt(min(abs(two$coef[1, ] - d$truth)), 0.6)
+  expect_true(all(abs(adj$coef[1, ] - d$truth) < abs(two$coef[1, ] - d$truth) / 3))
   # Without the additive path the fit keeps the two-step adjustment.
   pub <- gpatlas(. ~ ., d$data, quick_control(2L, additive = FALSE, valid_prop = 0,
                                              calibrate = FALSE, patience = 0), addcovar = d$covar)
