@@ -2,16 +2,18 @@
 #
 # Usage (from the repository root, after installing the package):
 #   Rscript bench/covariates_joint.R [n_seeds = 3] [n_splits = 5]
+# (the recorded results: Rscript bench/covariates_joint.R 10 10; about 3 minutes)
 # Results go to bench/results/covariates_joint.md (overwritten) and, per trait and run, to
 # bench/results/covariates_joint.csv.
 #
-# Both arms fit the default model (gpatlas_control(threads = 1)) on the same 80% training
-# individuals and predict the other 20% with the covariate effects added back:
+# Both arms fit the default model (gpatlas_control(threads = 1); and again with
+# additive_pairs = 0, model "no_pairs") on the same 80% training individuals and predict the
+# other 20% with the covariate effects added back:
 #   joint:    gpatlas(. ~ ., train, ctl, addcovar = covar): the covariates are unpenalized
 #             columns of the additive path's elastic net (the current behaviour);
 #   two-step: gp_covar_adjust(train, covar) (least squares on the covariates alone), then
-#             gpatlas() on the adjusted phenotypes, predictions + gp_covar_effect() (the earlier
-#             behaviour of gpatlas(addcovar = )).
+#             gpatlas() on the adjusted phenotypes, whose predictions add the effects back (the
+#             earlier behaviour of gpatlas(addcovar = )).
 # Held-out R^2 = 1 - MSE / variance of the test values around their own mean (as gp_metrics()).
 #
 # (1) Simulation, seeds 1..n_seeds: 500 individuals, 200 biallelic loci (allele 1 with
@@ -28,7 +30,9 @@ suppressPackageStartupMessages(library(gpatlas))
 args <- commandArgs(TRUE)
 n_seeds <- if (length(args) >= 1L) as.integer(args[1L]) else 3L
 n_splits <- if (length(args) >= 2L) as.integer(args[2L]) else 5L
-ctl <- gpatlas_control(threads = 1, verbose = FALSE)
+# The default model, and the same without its pair-term stage (to tell the stages apart).
+controls <- list(default = gpatlas_control(threads = 1, verbose = FALSE),
+                 no_pairs = gpatlas_control(threads = 1, verbose = FALSE, additive_pairs = 0))
 load_before <- paste(readLines("/proc/loadavg"), collapse = " ")
 commit <- tryCatch(system("git rev-parse --short HEAD", intern = TRUE), error = function(e) "?")
 
@@ -40,7 +44,7 @@ r2 <- function(pred, obs) {
 }
 
 # Both arms on one split; covar: a data frame with rows named by id (all individuals).
-run_arms <- function(train, test, covar) {
+run_arms <- function(train, test, covar, ctl) {
   t0 <- proc.time()[["elapsed"]]
   joint <- suppressWarnings(gpatlas(. ~ ., train, ctl, addcovar = covar))
   t1 <- proc.time()[["elapsed"]]
@@ -48,7 +52,9 @@ run_arms <- function(train, test, covar) {
   two <- suppressWarnings(gpatlas(. ~ ., adj, ctl))
   t2 <- proc.time()[["elapsed"]]
   p_joint <- predict(joint, test, addcovar = covar)
-  p_two <- predict(two, test) + gp_covar_effect(adj, test, covar)[, two$traits, drop = FALSE]
+  # A fit to adjusted data keeps their adjustment, so predict() adds the effects back.
+  stopifnot(identical(two$covar_adjustment$method, "two-step"))
+  p_two <- predict(two, test, addcovar = covar)
   obs <- test$pheno[, joint$traits, drop = FALSE]
   data.frame(trait = joint$traits, r2_joint = r2(p_joint, obs), r2_two = r2(p_two, obs),
              coef_joint = joint$covar_adjustment$coef[1L, ],
@@ -78,9 +84,11 @@ rows <- list()
 for (seed in seq_len(n_seeds)) {
   d <- simulate_confounded(seed)
   s <- gp_split(d$data, 0.8, seed = seed)
-  res <- run_arms(s$train, s$test, d$covar)
-  res$truth <- d$truth
-  rows[[length(rows) + 1L]] <- cbind(data = "simulated", run = seed, res)
+  for (model in names(controls)) {
+    res <- run_arms(s$train, s$test, d$covar, controls[[model]])
+    res$truth <- d$truth
+    rows[[length(rows) + 1L]] <- cbind(data = "simulated", model = model, run = seed, res)
+  }
   message(sprintf("simulation seed %d done", seed))
 }
 iron <- qtl2::read_cross2(system.file("extdata", "iron.zip", package = "qtl2"))
@@ -88,9 +96,11 @@ iron_data <- as_gp_data(iron)
 iron_covar <- iron_data$covar[, "sex", drop = FALSE]
 for (split in seq_len(n_splits)) {
   s <- gp_split(iron_data, 0.8, seed = split)
-  res <- run_arms(s$train, s$test, iron_covar)
-  res$truth <- NA_real_
-  rows[[length(rows) + 1L]] <- cbind(data = "iron", run = split, res)
+  for (model in names(controls)) {
+    res <- run_arms(s$train, s$test, iron_covar, controls[[model]])
+    res$truth <- NA_real_
+    rows[[length(rows) + 1L]] <- cbind(data = "iron", model = model, run = split, res)
+  }
   message(sprintf("iron split %d done", split))
 }
 out <- do.call(rbind, rows)
@@ -100,14 +110,16 @@ out$err_two <- abs(out$coef_two - out$truth)
 dir.create("bench/results", showWarnings = FALSE)
 utils::write.csv(out, "bench/results/covariates_joint.csv", row.names = FALSE)
 fmt <- function(x) formatC(x, digits = 3, format = "f")
-summary_rows <- lapply(split(out, list(out$data, out$trait), drop = TRUE), function(d) {
-  data.frame(data = d$data[1], trait = d$trait[1], runs = nrow(d),
+groups <- split(out, list(out$trait, out$model, out$data), drop = TRUE, lex.order = TRUE)
+summary_rows <- lapply(groups, function(d) {
+  data.frame(data = d$data[1], model = d$model[1], trait = d$trait[1], runs = nrow(d),
              r2_joint = fmt(mean(d$r2_joint)), r2_two = fmt(mean(d$r2_two)),
              joint_better = sprintf("%d/%d", sum(d$r2_joint > d$r2_two), nrow(d)),
              coef_joint = fmt(mean(d$coef_joint)), coef_two = fmt(mean(d$coef_two)),
              err_joint = fmt(mean(d$err_joint)), err_two = fmt(mean(d$err_two)))
 })
 tab <- do.call(rbind, summary_rows)
+rownames(tab) <- NULL
 md_table <- c(paste("|", paste(names(tab), collapse = " | "), "|"),
               paste("|", paste(rep("---", ncol(tab)), collapse = " | "), "|"),
               apply(tab, 1L, function(r) paste("|", paste(r, collapse = " | "), "|")))
