@@ -114,6 +114,8 @@ groups <- split(out, list(out$trait, out$model, out$data), drop = TRUE, lex.orde
 summary_rows <- lapply(groups, function(d) {
   data.frame(data = d$data[1], model = d$model[1], trait = d$trait[1], runs = nrow(d),
              r2_joint = fmt(mean(d$r2_joint)), r2_two = fmt(mean(d$r2_two)),
+             median_r2_joint = fmt(stats::median(d$r2_joint)),
+             median_r2_two = fmt(stats::median(d$r2_two)),
              joint_better = sprintf("%d/%d", sum(d$r2_joint > d$r2_two), nrow(d)),
              coef_joint = fmt(mean(d$coef_joint)), coef_two = fmt(mean(d$coef_two)),
              err_joint = fmt(mean(d$err_joint)), err_two = fmt(mean(d$err_two)))
@@ -132,8 +134,9 @@ writeLines(c(
           paste(readLines("/proc/loadavg"), collapse = " ")),
   sprintf("Package commit: %s", commit),
   "",
-  "Means over runs (simulation seeds or iron 80/20 splits) of held-out R^2 and of the",
-  "estimated covariate effect (sex, trait units) and its absolute error (simulation only).",
+  "Means (and medians) over runs (simulation seeds or iron 80/20 splits) of held-out R^2, and",
+  "means of the estimated covariate effect (sex, trait units) and of its absolute error",
+  "(simulation only; the truth is unknown for iron).",
   "",
   md_table,
   "",
