@@ -33,8 +33,8 @@ cpp_lasso_fit <- function(x, y, lambda, tol, alpha = 1.0) {
     .Call(`_gpatlas_cpp_lasso_fit`, x, y, lambda, tol, alpha)
 }
 
-cpp_model_fit <- function(pheno, geno, n_alleles, control, model, verbose) {
-    .Call(`_gpatlas_cpp_model_fit`, pheno, geno, n_alleles, control, model, verbose)
+cpp_model_fit <- function(pheno, geno, n_alleles, control, model, verbose, covar = NULL) {
+    .Call(`_gpatlas_cpp_model_fit`, pheno, geno, n_alleles, control, model, verbose, covar)
 }
 
 cpp_model_predict <- function(model, data, from_genotype, latent, n_alleles) {

@@ -13,9 +13,14 @@
 #'
 #' This is the two-step version of a joint model: covariate effects are
 #' estimated first without genotypes, as in the null model of
-#' `qtl2::scan1(addcovar = )`. Individuals with a missing covariate get missing
-#' (adjusted) phenotypes, with a message; they are dropped from the regression
-#' as `scan1()` drops them.
+#' `qtl2::scan1(addcovar = )`. When a covariate correlates with genotypes (sex
+#' and the X chromosome, generation and allele frequencies) both estimates are
+#' biased. `gpatlas(addcovar = )` uses this function only for models without
+#' the additive path (`additive = FALSE`, the `publication*` presets); with the
+#' additive path (the default) it estimates covariate and genotype effects
+#' jointly, with the covariates as unpenalized columns. Individuals with a
+#' missing covariate get missing (adjusted) phenotypes, with a message; they
+#' are dropped from the regression as `scan1()` drops them.
 #'
 #' @param data A [gp_data()] object.
 #' @param addcovar Covariates: `NULL` uses the table `data$covar` kept by
@@ -31,7 +36,9 @@
 #'   of class `gp_covar`: a list with `coef` (covariate columns x traits
 #'   matrix of effects), `center` (training means of the covariate columns),
 #'   `columns` (covariate column names), `xlev` (factor levels of data frame
-#'   covariates, or `NULL`) and `covar` (the covariate table, rows named by id).
+#'   covariates, or `NULL`), `covar` (the covariate table, rows named by id)
+#'   and `method` (`"two-step"` here; `"joint"` in fits whose additive path
+#'   estimated the effects).
 #' @examples
 #' sim <- gp_simulate(n = 40, n_loci = 10, n_phenotypes = 2, n_causal = 1, seed = 1)
 #' sex <- data.frame(sex = rep(c("f", "m"), 20), row.names = sim$ids)
@@ -42,6 +49,28 @@
 #' @export
 gp_covar_adjust <- function(data, addcovar = NULL, train = NULL) {
   if (!inherits(data, "gp_data")) stop("`data` must be a gp_data object.", call. = FALSE)
+  setup <- covar_setup(data, addcovar, train)
+  xc <- setup$xc
+  pheno <- data$pheno
+  coef <- matrix(NA_real_, ncol(xc), ncol(pheno), dimnames = list(colnames(xc), colnames(pheno)))
+  for (t in seq_len(ncol(pheno))) {
+    rows <- setup$fit_rows[!is.na(pheno[setup$fit_rows, t])]
+    ls <- stats::lm.fit(cbind(1, xc[rows, , drop = FALSE]), pheno[rows, t])
+    b <- ls$coefficients[-1L]
+    b[is.na(b)] <- 0  # aliased columns (e.g. a constant covariate) have no effect
+    coef[, t] <- b
+  }
+  data$pheno <- pheno - xc %*% coef
+  data$pheno[!setup$complete, ] <- NA_real_
+  dimnames(data$pheno) <- dimnames(pheno)
+  data$covar_adjustment <- covar_adjustment(setup, coef, "two-step")
+  data
+}
+
+# The covariate design of `data`'s individuals centred at the training means of the complete
+# rows (xc; rows with a missing covariate are NA), with the rows that estimate the effects
+# (fit_rows); stops when a trait has too few observed training values for the covariates.
+covar_setup <- function(data, addcovar, train = NULL, traits = colnames(data$pheno)) {
   covar <- covar_table(data, addcovar)
   design <- covar_design(covar, NULL)
   x <- design$x
@@ -53,27 +82,34 @@ gp_covar_adjust <- function(data, addcovar = NULL, train = NULL) {
                     sum(!complete), if (sum(!complete) == 1L) "" else "s"))
   }
   fit_rows <- intersect(train_idx, which(complete))
-  center <- colMeans(x[fit_rows, , drop = FALSE])
-  xc <- sweep(x, 2L, center, "-")
-  pheno <- data$pheno
-  coef <- matrix(NA_real_, ncol(x), ncol(pheno), dimnames = list(colnames(x), colnames(pheno)))
-  for (t in seq_len(ncol(pheno))) {
-    rows <- fit_rows[!is.na(pheno[fit_rows, t])]
-    if (length(rows) <= ncol(x) + 1L) {
+  for (t in traits) {
+    n_obs <- sum(!is.na(data$pheno[fit_rows, t]))
+    if (n_obs <= ncol(x) + 1L) {
       stop(sprintf("Trait '%s' has too few observed training values (%d) for %d covariates.",
-                   colnames(pheno)[t], length(rows), ncol(x)), call. = FALSE)
+                   t, n_obs, ncol(x)), call. = FALSE)
     }
-    ls <- stats::lm.fit(cbind(1, xc[rows, , drop = FALSE]), pheno[rows, t])
-    b <- ls$coefficients[-1L]
-    b[is.na(b)] <- 0  # aliased columns (e.g. a constant covariate) have no effect
-    coef[, t] <- b
   }
-  data$pheno <- pheno - xc %*% coef
-  data$pheno[!complete, ] <- NA_real_
-  dimnames(data$pheno) <- dimnames(pheno)
-  data$covar_adjustment <- structure(list(coef = coef, center = center, columns = colnames(x),
-                                          xlev = design$xlev, covar = covar), class = "gp_covar")
-  data
+  center <- colMeans(x[fit_rows, , drop = FALSE])
+  list(xc = sweep(x, 2L, center, "-"), center = center, complete = complete,
+       fit_rows = fit_rows, xlev = design$xlev, covar = covar)
+}
+
+# The gp_covar object of a fit's covariate effects (`coef`: columns x traits, original units).
+covar_adjustment <- function(setup, coef, method) {
+  structure(list(coef = coef, center = setup$center, columns = colnames(setup$xc),
+                 xlev = setup$xlev, covar = setup$covar, method = method), class = "gp_covar")
+}
+
+# Covariates of a fit with the additive path, estimated jointly with it by the core: the data
+# with missing phenotypes where a covariate is missing, and the centred design the core takes
+# (those rows 0, i.e. at the mean; they carry no phenotype).
+covar_joint_input <- function(data, addcovar, traits) {
+  setup <- covar_setup(data, addcovar, NULL, traits)
+  data$pheno[!setup$complete, ] <- NA_real_
+  x <- setup$xc
+  x[!setup$complete, ] <- 0
+  storage.mode(x) <- "double"
+  list(data = data, x = unname(x), setup = setup)
 }
 
 #' Covariate effects to add back to predictions

@@ -54,10 +54,18 @@
 #' @param addcovar Additive covariates (sex, batch, ...), or `NULL` for none:
 #'   names of columns of the table `data$covar` (as [as_gp_data()] keeps it
 #'   from an R/qtl2 cross), a numeric matrix as for `qtl2::scan1(addcovar = )`,
-#'   or a data frame with factors, rows named by individual id. Their effects
-#'   are fitted per trait by least squares on the training individuals and
-#'   removed before the model is trained ([gp_covar_adjust()]);
-#'   [predict.gpatlas()] adds them back, and importance never includes them.
+#'   or a data frame with factors, rows named by individual id. With the
+#'   additive path (`additive = TRUE`, the default) they enter its penalized
+#'   regression as unpenalized columns (glmnet's `penalty.factor = 0`), so
+#'   covariate and genotype effects are estimated jointly; their effects are then
+#'   removed from the traits before the networks are trained, which never see
+#'   them. Without the additive path (the `publication*` presets) they are
+#'   fitted per trait by least squares first and removed before the model is
+#'   trained ([gp_covar_adjust()]). Either way the effects are kept in
+#'   `fit$covar_adjustment` (its `method` is `"joint"` or `"two-step"`),
+#'   [predict.gpatlas()] and [fitted()] add them back, and importance never
+#'   includes them. Individuals with a missing covariate are fitted as if
+#'   their phenotypes were missing (with a message).
 #' @return An object of class `gpatlas`: a list with the control, the traits and
 #'   markers used, the phenotype scaling, the network parameters (stored as
 #'   float32 bytes so the fit survives `saveRDS()`), and `history`, a data frame
@@ -81,13 +89,14 @@ gpatlas <- function(formula, data, control = gpatlas_control(), addcovar = NULL)
   }
   if (!inherits(data, "gp_data")) data <- as_gp_data(data)
   original <- data
-  if (!is.null(addcovar)) data <- gp_covar_adjust(data, addcovar)
   if (missing(formula) || is.null(formula)) formula <- . ~ .
   if (!inherits(formula, "formula") || length(formula) != 3L) {
     stop("`formula` must be two-sided, e.g. `. ~ .` or `Caffeine ~ .`", call. = FALSE)
   }
   traits <- formula_names(formula[[2L]], colnames(data$pheno), "trait")
   markers <- formula_names(formula[[3L]], colnames(data$geno), "marker", data$markers)
+  covar <- fit_covariates(data, addcovar, control, traits)
+  data <- covar$data
   check_training_data(data, traits, markers, control)
   n <- nrow(data$pheno)
   if (n < control$batch_size) {
@@ -105,7 +114,8 @@ gpatlas <- function(formula, data, control = gpatlas_control(), addcovar = NULL)
   autoencoder <- length(traits) > 1L || isTRUE(control$single_trait_autoencoder) ||
     control$epochs_geno < 1L
   core <- cpp_model_fit(y, geno, as.integer(data$n_alleles), core_settings(control),
-                        model_settings(control, autoencoder), isTRUE(control$verbose))
+                        model_settings(control, autoencoder), isTRUE(control$verbose),
+                        covar$x)
   fit <- fit_from_core(core, control, traits, autoencoder)
   network_warning(fit$network_check, isTRUE(control$verbose))
   fit$call <- match.call()
@@ -115,7 +125,11 @@ gpatlas <- function(formula, data, control = gpatlas_control(), addcovar = NULL)
   fit$input <- if (is.null(data$probs)) "calls" else "probabilities"
   fit$n_train <- n
   fit$train_ids <- rownames(data$pheno)
-  fit$covar_adjustment <- data$covar_adjustment
+  fit$covar_adjustment <- if (is.null(covar$x)) data$covar_adjustment else {
+    coef <- core$covar_coef
+    dimnames(coef) <- list(colnames(covar$setup$xc), traits)
+    covar_adjustment(covar$setup, coef, "joint")
+  }
   # For fitted(), residuals() and predict() without newdata (R/gpatlas-extract.R).
   fitted <- core$fitted
   if (!is.null(fitted)) {
@@ -125,6 +139,14 @@ gpatlas <- function(formula, data, control = gpatlas_control(), addcovar = NULL)
   }
   fit$training <- list(fitted = fitted, observed = original$pheno[, traits, drop = FALSE])
   fit
+}
+
+# Covariates of a fit: with the additive path, the centred design (x) that the core fits jointly
+# with it; without, phenotypes adjusted in advance (gp_covar_adjust()). x is NULL unless joint.
+fit_covariates <- function(data, addcovar, control, traits) {
+  if (is.null(addcovar)) return(list(data = data, x = NULL))
+  if (!isTRUE(control$additive)) return(list(data = gp_covar_adjust(data, addcovar), x = NULL))
+  covar_joint_input(data, addcovar, traits)
 }
 
 # The settings of the model as a whole that the core's fit_model() reads besides the networks'.

@@ -136,8 +136,8 @@ BEGIN_RCPP
 END_RCPP
 }
 // cpp_model_fit
-List cpp_model_fit(NumericMatrix pheno, SEXP geno, int n_alleles, List control, List model, bool verbose);
-RcppExport SEXP _gpatlas_cpp_model_fit(SEXP phenoSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP controlSEXP, SEXP modelSEXP, SEXP verboseSEXP) {
+List cpp_model_fit(NumericMatrix pheno, SEXP geno, int n_alleles, List control, List model, bool verbose, Nullable<NumericMatrix> covar);
+RcppExport SEXP _gpatlas_cpp_model_fit(SEXP phenoSEXP, SEXP genoSEXP, SEXP n_allelesSEXP, SEXP controlSEXP, SEXP modelSEXP, SEXP verboseSEXP, SEXP covarSEXP) {
 BEGIN_RCPP
     Rcpp::RObject rcpp_result_gen;
     Rcpp::RNGScope rcpp_rngScope_gen;
@@ -147,7 +147,8 @@ BEGIN_RCPP
     Rcpp::traits::input_parameter< List >::type control(controlSEXP);
     Rcpp::traits::input_parameter< List >::type model(modelSEXP);
     Rcpp::traits::input_parameter< bool >::type verbose(verboseSEXP);
-    rcpp_result_gen = Rcpp::wrap(cpp_model_fit(pheno, geno, n_alleles, control, model, verbose));
+    Rcpp::traits::input_parameter< Nullable<NumericMatrix> >::type covar(covarSEXP);
+    rcpp_result_gen = Rcpp::wrap(cpp_model_fit(pheno, geno, n_alleles, control, model, verbose, covar));
     return rcpp_result_gen;
 END_RCPP
 }
@@ -282,7 +283,7 @@ static const R_CallMethodDef CallEntries[] = {
     {"_gpatlas_cpp_importance_core", (DL_FUNC) &_gpatlas_cpp_importance_core, 17},
     {"_gpatlas_cpp_lasso_cv", (DL_FUNC) &_gpatlas_cpp_lasso_cv, 10},
     {"_gpatlas_cpp_lasso_fit", (DL_FUNC) &_gpatlas_cpp_lasso_fit, 5},
-    {"_gpatlas_cpp_model_fit", (DL_FUNC) &_gpatlas_cpp_model_fit, 6},
+    {"_gpatlas_cpp_model_fit", (DL_FUNC) &_gpatlas_cpp_model_fit, 7},
     {"_gpatlas_cpp_model_predict", (DL_FUNC) &_gpatlas_cpp_model_predict, 5},
     {"_gpatlas_cpp_additive_fit", (DL_FUNC) &_gpatlas_cpp_additive_fit, 4},
     {"_gpatlas_cpp_additive_predict", (DL_FUNC) &_gpatlas_cpp_additive_predict, 3},

@@ -93,7 +93,7 @@ List additive_to_r(const gpatlas::AdditiveModel& a) {
                       _["pairs"] = pairs_to_r(a.pairs), _["oof"] = mat_to_r(a.oof),
                       _["lambda"] = wrap(a.lambda), _["steps"] = wrap(a.steps),
                       _["freq"] = mat_to_r(a.freq), _["folds"] = folds,
-                      _["nfolds"] = a.nfolds);
+                      _["nfolds"] = a.nfolds, _["covar_coef"] = mat_to_r(a.covar_coef));
 }
 
 gpatlas::AdditiveModel additive_from_r(const List& a, int alleles) {
@@ -185,11 +185,16 @@ gpatlas::Model model_from_r(const List& x) {
 
 }  // namespace
 
+// `covar`: NULL, or the centred covariate design (individuals x columns) that enters the additive
+// path as unpenalized columns; the result's `covar_coef` (columns x traits, original units)
+// holds their effects.
 // [[Rcpp::export]]
 List cpp_model_fit(NumericMatrix pheno, SEXP geno, int n_alleles, List control,
-                   List model, bool verbose) {
+                   List model, bool verbose, Nullable<NumericMatrix> covar = R_NilValue) {
   const gpatlas::ModelSettings s = model_settings(control, model);
   const gpatlas::Mat y = mat_from_r(pheno);
+  const gpatlas::Mat cx = covar.isNotNull() ? mat_from_r(NumericMatrix(covar)) : gpatlas::Mat();
+  const gpatlas::Mat* pc = covar.isNotNull() ? &cx : nullptr;
   const gpatlas::GenoData g = geno_from_r(geno, n_alleles);
   gpatlas::Callbacks cb;
   cb.interrupted = r_interrupt_pending;
@@ -198,7 +203,7 @@ List cpp_model_fit(NumericMatrix pheno, SEXP geno, int n_alleles, List control,
     // R's message(): suppressMessages() and sinks treat it as any other message.
     cb.message = [](const std::string& text) { Rcpp::Function("message")(text); };
   }
-  const gpatlas::Model md = run_core([&] { return gpatlas::fit_model(y, g, s, cb); });
+  const gpatlas::Model md = run_core([&] { return gpatlas::fit_model(y, g, s, cb, pc); });
   IntegerVector unscaled(md.unscaled.begin(), md.unscaled.end());
   for (auto& u : unscaled) u += 1;
   return List::create(
@@ -208,6 +213,7 @@ List cpp_model_fit(NumericMatrix pheno, SEXP geno, int n_alleles, List control,
       _["members"] = members_to_r(md.members),
       _["pheno_members"] = members_to_r(md.pheno_members),
       _["first_dropped_stops"] = md.first_dropped_stops,
+      _["covar_coef"] = md.covar_coef.rows ? SEXP(mat_to_r(md.covar_coef)) : R_NilValue,
       _["fitted"] = md.fitted.v.empty() ? R_NilValue : SEXP(mat_to_r(md.fitted)));
 }
 
@@ -229,7 +235,7 @@ NumericMatrix cpp_model_predict(List model, SEXP data, bool from_genotype, bool 
 }
 
 // The additive path alone, for tests and benchmarks: settings list(folds, alpha, average,
-// pair_top, seed, threads).
+// pair_top, seed, threads) and optionally covar (a numeric matrix of unpenalized columns).
 // [[Rcpp::export]]
 List cpp_additive_fit(NumericMatrix y, SEXP geno, int n_alleles, List settings) {
   gpatlas::AdditiveSettings s;
@@ -242,7 +248,11 @@ List cpp_additive_fit(NumericMatrix y, SEXP geno, int n_alleles, List settings) 
   s.threads = gpatlas::core_threads();
   const gpatlas::Mat yy = mat_from_r(y);
   const gpatlas::GenoData g = geno_from_r(geno, n_alleles);
-  return additive_to_r(run_core([&] { return gpatlas::additive_fit(yy, g, s); }));
+  const bool has_covar = settings.containsElementNamed("covar") && !Rf_isNull(settings["covar"]);
+  const gpatlas::Mat cx = has_covar ? mat_from_r(NumericMatrix(settings["covar"])) : gpatlas::Mat();
+  return additive_to_r(run_core([&] {
+    return gpatlas::additive_fit(yy, g, s, has_covar ? &cx : nullptr);
+  }));
 }
 
 // [[Rcpp::export]]

@@ -32,9 +32,16 @@ std::vector<int> design_codes(int alleles) {
 }
 
 // Indicator (or probability) columns in code-major blocks (block q holds code codes[q] of
-// every locus).
-Mat design_matrix(const GenoData& g, const Mat& freq, const std::vector<int>& codes) {
-  Mat x(g.n, g.loci * static_cast<int>(codes.size()));
+// every locus), then the covariate columns, if any.
+Mat design_matrix(const GenoData& g, const Mat& freq, const std::vector<int>& codes,
+                  const Mat* covar) {
+  const int n_cov = covar ? covar->cols : 0;
+  const int geno_cols = g.loci * static_cast<int>(codes.size());
+  Mat x(g.n, geno_cols + n_cov);
+  if (n_cov) {
+    std::copy(covar->v.begin(), covar->v.end(),
+              x.v.begin() + static_cast<size_t>(geno_cols) * g.n);
+  }
   for (size_t q = 0; q < codes.size(); ++q)
     for (int l = 0; l < g.loci; ++l) {
       const int col = static_cast<int>(q) * g.loci + l;
@@ -239,15 +246,26 @@ Mat allele_frequencies(const GenoData& g) {
   return freq;
 }
 
-AdditiveModel additive_fit(const Mat& y, const GenoData& g, const AdditiveSettings& s) {
+AdditiveModel additive_fit(const Mat& y, const GenoData& g, const AdditiveSettings& s,
+                           const Mat* covar) {
   if (y.rows != g.n) throw std::invalid_argument("phenotypes and genotypes differ in individuals");
+  if (covar && covar->cols == 0) covar = nullptr;
+  if (covar) {
+    if (covar->rows != g.n)
+      throw std::invalid_argument("covariates and genotypes differ in individuals");
+    for (double v : covar->v)
+      if (!std::isfinite(v))
+        throw std::invalid_argument("covariates must be finite (no missing values)");
+  }
+  const int q = covar ? covar->cols : 0;
   AdditiveModel a;
   a.m = y.cols;
   a.loci = g.loci;
   a.alleles = g.alleles;
   a.freq = allele_frequencies(g);
   const std::vector<int> codes = design_codes(g.alleles);
-  const Mat x = design_matrix(g, a.freq, codes);
+  const Mat x = design_matrix(g, a.freq, codes, covar);
+  const int geno_cols = x.cols - q;
   a.folds = fold_assignment(g.n, s.folds, s.seed);
   a.nfolds = s.folds;
   LassoSettings ls;
@@ -256,6 +274,7 @@ AdditiveModel additive_fit(const Mat& y, const GenoData& g, const AdditiveSettin
   ls.patience = s.patience;
   ls.tol = 1e-5;
   ls.threads = s.threads;
+  ls.unpenalized = q;
   LassoPathResult res = lasso_cv(x.v.data(), g.n, x.cols, y.v.data(), y.cols, a.folds, s.folds, ls);
   if (s.average) {
     res.beta = res.beta_avg;
@@ -268,6 +287,10 @@ AdditiveModel additive_fit(const Mat& y, const GenoData& g, const AdditiveSettin
                                              codes, g.alleles, &a.coef(0, t));
     a.intercept[t] = res.intercept[t] + shift;
   }
+  a.covar_coef = Mat(q, a.m);
+  for (int t = 0; t < a.m; ++t)
+    for (int c = 0; c < q; ++c)
+      a.covar_coef(c, t) = res.beta[static_cast<size_t>(t) * x.cols + geno_cols + c];
   a.oof = Mat(g.n, a.m);
   a.oof.v = res.oof;
   for (size_t k = 0; k < y.v.size(); ++k)
@@ -277,6 +300,7 @@ AdditiveModel additive_fit(const Mat& y, const GenoData& g, const AdditiveSettin
   if (s.pair_top >= 2) {
     Mat resid = y;
     for (size_t k = 0; k < resid.v.size(); ++k) resid.v[k] -= a.oof.v[k];
+    ls.unpenalized = 0;
     fit_pairs(resid, g, x, res, codes, s, ls, a);
   }
   return a;

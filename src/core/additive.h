@@ -42,6 +42,10 @@ struct AdditiveModel {
   // column per trait, centred per locus at the training allele frequencies.
   Mat coef;
   std::vector<PairTerm> pairs;  // 0-based trait, loci and allele codes
+  // Unpenalized covariate columns fitted jointly with the genotype columns: covariate columns x
+  // traits, in the units of y per unit of the column (0 x m without covariates). Predictions
+  // (additive_predict()) leave them out; the out-of-fold predictions include them.
+  Mat covar_coef;
   // From the fit only:
   Mat oof;                 // individuals x traits: out-of-fold predictions (NaN where missing)
   std::vector<double> lambda;
@@ -61,7 +65,11 @@ Mat allele_frequencies(const GenoData& g);
 // terms need kMinPairCarriers training individuals carrying both alleles (with probabilities,
 // that many expected); the solver is
 // lasso_cv() on all traits at once.
-AdditiveModel additive_fit(const Mat& y, const GenoData& g, const AdditiveSettings& s);
+// `covar` (individuals x covariate columns, no missing values; nullptr or 0 columns: none)
+// enters as unpenalized columns after the genotype columns, so covariate and genotype effects
+// are estimated jointly; the pair terms are then fitted to residuals free of both.
+AdditiveModel additive_fit(const Mat& y, const GenoData& g, const AdditiveSettings& s,
+                           const Mat* covar = nullptr);
 
 // Predictions (individuals x traits) of a fitted path from allele codes; a missing call adds
 // the locus average (coefficient row of zeros after centring) and removes its pair terms.

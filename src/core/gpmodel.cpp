@@ -215,14 +215,14 @@ Member fit_member(const Mat& target, const GenoData& geno, const ModelSettings& 
 // The additive path and what it leaves for the networks: its out-of-fold residuals divided by
 // their sd per trait (returned), kept in `resid`.
 Mat fit_additive_part(const Mat& y_std, const GenoData& geno, const ModelSettings& s,
-                      const Callbacks& cb, Model& md, Mat& resid) {
+                      const Callbacks& cb, const Mat* covar, Model& md, Mat& resid) {
   say(cb, "additive path: penalized regression per trait");
   const auto t0 = std::chrono::steady_clock::now();
   AdditiveSettings as = s.additive_settings;
   as.seed = s.net.seed;
   set_core_threads(s.net.threads);
   as.threads = core_threads();
-  md.additive = additive_fit(y_std, geno, as);
+  md.additive = additive_fit(y_std, geno, as, covar);
   md.has_additive = true;
   md.additive_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -238,21 +238,45 @@ Mat fit_additive_part(const Mat& y_std, const GenoData& geno, const ModelSetting
   return target;
 }
 
+// The standardized traits without the jointly estimated covariate effects (the out-of-fold
+// residuals the networks learn are free of them already); the effects in original units go
+// to md.covar_coef.
+Mat remove_covariates(const Mat& y_std, const Mat& covar, Model& md) {
+  const Mat& gamma = md.additive.covar_coef;
+  Mat out = y_std;
+  md.covar_coef = Mat(gamma.rows, gamma.cols);
+  for (int t = 0; t < gamma.cols; ++t)
+    for (int c = 0; c < gamma.rows; ++c) {
+      md.covar_coef(c, t) = gamma(c, t) * md.scale[t];
+      for (int i = 0; i < out.rows; ++i) out(i, t) -= covar(i, c) * gamma(c, t);
+    }
+  return out;
+}
+
 }  // namespace
 
 Model fit_model(const Mat& pheno, const GenoData& geno, const ModelSettings& s,
-                const Callbacks& cb) {
+                const Callbacks& cb, const Mat* covar) {
   if (pheno.rows != geno.n && s.net.epochs_geno > 0) {
     throw std::invalid_argument("phenotypes and genotypes differ in individuals");
+  }
+  if (covar && covar->cols == 0) covar = nullptr;
+  if (covar && !s.additive) {
+    throw std::invalid_argument("covariates enter the model through the additive path only");
+  }
+  if (covar && covar->rows != pheno.rows) {
+    throw std::invalid_argument("phenotypes and covariates differ in individuals");
   }
   Model md;
   md.arch = s.net;
   md.m = pheno.cols;
   md.autoencoder = s.autoencoder;
   fit_scaling(pheno, s.standardize, md);
-  const Mat y_std = scaled(pheno, md);
+  Mat y_std = scaled(pheno, md);
   Mat resid;
-  const Mat target = s.additive ? fit_additive_part(y_std, geno, s, cb, md, resid) : y_std;
+  const Mat target =
+      s.additive ? fit_additive_part(y_std, geno, s, cb, covar, md, resid) : y_std;
+  if (covar) y_std = remove_covariates(y_std, *covar, md);
   Control net = s.net;
   if (!s.autoencoder) {
     net.epochs_pheno = 0;

@@ -49,6 +49,9 @@ struct Model {
   bool has_additive = false;
   AdditiveModel additive;
   std::vector<double> resid_scale;  // sd of the additive path's out-of-fold residuals per trait
+  // Covariate effects estimated jointly with the additive path: covariate columns x traits in
+  // the traits' original units (0 x m without covariates). Predictions leave them out.
+  Mat covar_coef;
   double additive_seconds = 0;
   std::vector<Member> members;           // the genotype networks
   std::vector<Member> pheno_members;     // separate phenotype autoencoders (with the additive path)
@@ -64,8 +67,12 @@ struct Model {
 // a constant prediction's, is untrained: dropped (factor 0) with the additive path, kept
 // otherwise. With the additive path, a dropped first network stops the training of the others.
 // `callbacks.message` receives one line per step when set.
+// `covar` (individuals x covariate columns, centred, no missing values; needs the additive
+// path): unpenalized columns of the additive path (see additive_fit()); their effects are taken
+// out of the traits before anything after that path (networks, their checks and calibration,
+// the phenotype autoencoders) sees them, and are returned in `covar_coef`.
 Model fit_model(const Mat& pheno, const GenoData& geno, const ModelSettings& s,
-                const Callbacks& callbacks);
+                const Callbacks& callbacks, const Mat* covar = nullptr);
 
 // Predictions from genotypes in original units (phenotypes: calibrated networks' mean plus the
 // additive path; latent: the networks' mean latent code).

@@ -52,7 +52,23 @@ struct Fit {
   std::vector<int> set;
   double b0 = 0, n_obs = 0, var_y = 0;
   double alpha = 1.0;  // elastic-net mixing: penalty lambda (alpha |b| + (1 - alpha) b^2 / 2)
+  int free_from = 0;   // columns free_from .. p - 1 carry no penalty
   bool done = false;
+
+  // Unpenalized columns are fitted in the coordinate descent itself (penalty factor 0) rather
+  // than partialled out of the design: each fold fit and each trait (with its own missing
+  // values) then holds exactly the least-squares covariate effect given its genotype effects
+  // on its own rows, and the columns keep their standardization over all rows, so the
+  // objective stays glmnet's with penalty.factor = 0. Partialling out would have to be redone
+  // per trait and fold and would change the genotype columns' scale, hence their penalty.
+  void init(const Standardized& X, const double* y, const std::vector<int>& fold_of, int f,
+            int unpenalized, double tol, int max_sweeps) {
+    init(X, y, fold_of, f);
+    free_from = X.p - unpenalized;
+    if (done || unpenalized <= 0) return;
+    for (int j = free_from; j < X.p; ++j) add(j);
+    descend(X, 0.0, tol, max_sweeps);
+  }
 
   void init(const Standardized& X, const double* y, const std::vector<int>& fold_of, int f) {
     const int n = X.n, p = X.p;
@@ -60,6 +76,7 @@ struct Fit {
     mask.assign(n, 0.0);
     r.assign(n, 0.0);
     beta.assign(p, 0.0);
+    free_from = p;
     v.assign(p, -1.0);
     g.assign(p, 0.0);
     in_set.assign(p, 0);
@@ -114,7 +131,8 @@ struct Fit {
       for (int i = 0; i < n; ++i) gj += static_cast<double>(c[i]) * pr[i];
       gj /= n_obs;
       const double old = beta[j];
-      const double b = soft(gj + vj * old, lambda * alpha) / (vj + lambda * (1 - alpha));
+      const double pen = j < free_from ? lambda : 0.0;
+      const double b = soft(gj + vj * old, pen * alpha) / (vj + pen * (1 - alpha));
       if (b == old) continue;
       const double d = b - old;
       beta[j] = b;
@@ -211,6 +229,8 @@ void check_settings(int n, int p, int m, const std::vector<int>& fold, int n_fol
   if (s.nlambda < 1 || !(s.lambda_min_ratio > 0 && s.lambda_min_ratio < 1))
     throw std::invalid_argument("lasso: nlambda >= 1 and 0 < lambda_min_ratio < 1");
   if (!(s.alpha > 0 && s.alpha <= 1)) throw std::invalid_argument("lasso: 0 < alpha <= 1");
+  if (s.unpenalized < 0 || s.unpenalized >= p)
+    throw std::invalid_argument("lasso: at least one penalized column");
 }
 
 // The cross-validated paths of all traits: per trait the fit on all rows, then one per fold.
@@ -238,7 +258,7 @@ struct CvPath {
         Fit& fit = fits[size_t(t) * per_trait + (f + 1)];
         fit.trait = t;
         fit.alpha = s.alpha;
-        fit.init(X, y + size_t(t) * n, fold, f);
+        fit.init(X, y + size_t(t) * n, fold, f, s.unpenalized, s.tol, s.max_sweeps);
       }
     std::vector<int> all(fits.size());
     for (size_t c = 0; c < fits.size(); ++c) all[c] = static_cast<int>(c);
@@ -272,7 +292,7 @@ void start_grids(CvPath& path) {
   for (int t = 0; t < path.m; ++t) {
     const Fit& full = path.fits[size_t(t) * path.per_trait];
     double lmax = 0;
-    for (int j = 0; j < path.p; ++j) lmax = std::max(lmax, std::fabs(full.g[j]));
+    for (int j = 0; j < full.free_from; ++j) lmax = std::max(lmax, std::fabs(full.g[j]));
     lmax /= s.alpha;  // the smallest lambda with every coefficient zero
     for (int k = 0; k < s.nlambda; ++k)
       path.res.lambda_grid[size_t(t) * s.nlambda + k] =
@@ -294,7 +314,8 @@ void strong_set_fit(Fit& f, const Standardized& X, const double* grid, int k,
   for (int j : f.set) f.in_set[j] = 0;
   f.set.clear();
   for (int j = 0; j < p; ++j)
-    if (f.beta[j] != 0 || std::fabs(f.g[j]) >= s.alpha * (2 * lam - prev)) f.add(j);
+    if (j >= f.free_from || f.beta[j] != 0 || std::fabs(f.g[j]) >= s.alpha * (2 * lam - prev))
+      f.add(j);
   f.descend(X, lam, s.tol, s.max_sweeps);
 }
 

@@ -17,6 +17,10 @@ namespace gpatlas {
 // lockstep; a trait's path stops once its cross-validated squared error has not improved for
 // `patience` grid points (0: run the whole grid). The chosen lambda is the one with the least
 // cross-validated error.
+// The last `unpenalized` columns carry no penalty (glmnet's penalty.factor = 0, e.g. additive
+// covariates): every fit holds them from the start, like its intercept, and the lambda grid
+// starts from the gradients left after them. Lambda is glmnet's lambda after glmnet rescales
+// its penalty factors to sum to the number of columns (glmnet's lambda = ours * (p - u) / p).
 struct LassoSettings {
   int nlambda = 50;
   double alpha = 1.0;  // elastic-net mixing, 0 < alpha <= 1
@@ -25,6 +29,7 @@ struct LassoSettings {
   double tol = 1e-5;    // coordinate descent stops when max_j v_j (delta b_j)^2 < tol * var(y)
   int max_sweeps = 10000;
   int threads = 1;
+  int unpenalized = 0;  // trailing columns without penalty
 };
 
 struct LassoPathResult {

@@ -166,3 +166,41 @@ TEST_CASE("a model refuses a validation share that leaves less than one batch") 
   s.net.batch_size = 32;
   CHECK_THROWS_AS(fit_model(d.pheno, d.geno, s, Callbacks{}), std::invalid_argument);
 }
+
+TEST_CASE("covariates enter the additive path jointly and stay out of its predictions") {
+  ModelData d = model_data(160, 12, 6);
+  // A covariate that follows locus 0 in 80% of individuals and shifts trait 1 by 1.5.
+  std::mt19937 gen(11);
+  Mat covar(160, 1);
+  double mean = 0;
+  for (int i = 0; i < 160; ++i) {
+    const bool carrier = d.geno.codes[static_cast<size_t>(i) * 12] == 1;
+    covar(i, 0) = unif(gen) < 0.8 ? carrier : !carrier;
+    mean += covar(i, 0) / 160;
+  }
+  for (int i = 0; i < 160; ++i) {
+    covar(i, 0) -= mean;
+    d.pheno(i, 0) += 1.5 * covar(i, 0);
+  }
+  const ModelSettings s = small_settings();
+  const Model md = fit_model(d.pheno, d.geno, s, Callbacks{}, &covar);
+  REQUIRE(md.covar_coef.rows == 1);
+  REQUIRE(md.covar_coef.cols == 3);
+  CHECK(md.covar_coef(0, 0) == Approx(1.5).margin(0.2));
+  CHECK(std::fabs(md.covar_coef(0, 1)) < 0.2);
+  // Predictions are the genotype part alone: the same as the fitted values.
+  const Mat p = predict_model_genotype(md, d.geno, Output::phenotype);
+  for (size_t q = 0; q < p.v.size(); ++q) CHECK(p.v[q] == Approx(md.fitted.v[q]).margin(1e-9));
+  // Without covariates the model has no covariate effects.
+  CHECK(fit_model(d.pheno, d.geno, s, Callbacks{}).covar_coef.rows == 0);
+  // Covariates need the additive path, finite values and one row per individual.
+  ModelSettings plain = s;
+  plain.additive = false;
+  CHECK_THROWS_AS(fit_model(d.pheno, d.geno, plain, Callbacks{}, &covar), std::invalid_argument);
+  Mat bad = covar;
+  bad(4, 0) = std::numeric_limits<double>::quiet_NaN();
+  CHECK_THROWS_AS(fit_model(d.pheno, d.geno, s, Callbacks{}, &bad), std::invalid_argument);
+  const Mat short_covar(100, 1);
+  CHECK_THROWS_AS(fit_model(d.pheno, d.geno, s, Callbacks{}, &short_covar),
+                  std::invalid_argument);
+}
