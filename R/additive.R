@@ -29,13 +29,14 @@
 # at the chosen penalty, NA where the trait is missing), lambda and steps (traits), freq (loci x
 # alleles), folds (1-based fold of each individual), nfolds.
 additive_fit <- function(y, geno, n_alleles, nfolds = 5L, seed = 1L, threads = 1L,
-                         pair_top = 0L, alpha = 1, average = FALSE) {
+                         pair_top = 0L, alpha = 1, average = FALSE, pair_guard = TRUE) {
   storage.mode(y) <- "double"
   geno <- core_genotypes(geno)
   out <- cpp_additive_fit(y, geno, as.integer(n_alleles),
                           list(folds = as.integer(nfolds), alpha = as.double(alpha),
                                average = isTRUE(average), pair_top = as.integer(pair_top),
-                               seed = as.double(seed), threads = as.integer(threads)))
+                               seed = as.double(seed), threads = as.integer(threads),
+                               pair_guard = isTRUE(pair_guard)))
   out$pairs <- as.data.frame(out$pairs)
   out
 }

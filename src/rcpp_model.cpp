@@ -243,6 +243,7 @@ List cpp_additive_fit(NumericMatrix y, SEXP geno, int n_alleles, List settings) 
   s.alpha = element<double>(settings, "alpha");
   s.average = element<bool>(settings, "average");
   s.pair_top = element<int>(settings, "pair_top");
+  if (settings.containsElementNamed("pair_guard")) s.pair_guard = element<bool>(settings, "pair_guard");
   s.seed = static_cast<uint64_t>(element<double>(settings, "seed"));
   gpatlas::set_core_threads(element<int>(settings, "threads"));
   s.threads = gpatlas::core_threads();

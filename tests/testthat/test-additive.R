@@ -200,6 +200,34 @@ test_that("settings beyond what the core represents are refused", {
   expect_lte(ctl$threads, parallel::detectCores())
 })
 
+test_that("the pair guard keeps a trait's terms only when they beat 0 by one standard error", {
+  kept <- 0L
+  for (seed in 1:5) {
+    # Additive traits and pure noise: pair terms can only fit noise.
+    set.seed(seed)
+    n <- 150
+    geno <- matrix(rbinom(n * 20, 1, 0.5), n, 20)
+    storage.mode(geno) <- "integer"
+    y <- cbind(geno[, 1:4] %*% c(1, -1, 0.5, 0.5), geno[, 5:8] %*% c(1, 1, -1, 0.5), 0) +
+      matrix(rnorm(3 * n), n)
+    main <- gpatlas:::additive_fit(y, geno, 2L, pair_top = 0L, seed = seed)
+    open <- gpatlas:::additive_fit(y, geno, 2L, pair_top = 10L, seed = seed, pair_guard = FALSE)
+    guarded <- gpatlas:::additive_fit(y, geno, 2L, pair_top = 10L, seed = seed)
+    for (t in 1:3) {
+      terms <- open$pairs[open$pairs$trait == t, ]
+      if (!nrow(terms)) next
+      r <- y[, t] - main$oof[, t]
+      d <- r^2 - (r - (open$oof[, t] - main$oof[, t]))^2
+      helps <- mean(d) > sd(d) / sqrt(n)
+      expect_identical(nrow(guarded$pairs[guarded$pairs$trait == t, ]),
+                       if (helps) nrow(terms) else 0L)
+      kept <- kept + nrow(terms)
+    }
+  }
+  # Without the guard the pair stage keeps noise terms on these data.
+  expect_gt(kept, 5L)
+})
+
 test_that("the pair path finds a planted interaction and predicts through its terms", {
   train <- pair_data(300, 1)
   test <- pair_data(200, 2)
