@@ -6,9 +6,11 @@
 #' by least squares on the training individuals and returns the data with
 #' adjusted phenotypes: the observed value minus the covariate effect, where
 #' the effect is measured from the training individuals' mean covariate values,
-#' so adjusted traits keep their training mean. Fit [gpatlas()] to the result;
-#' to predict a trait on its original scale, add [gp_covar_effect()] to
-#' `predict()`. Covariates never enter the genotype input, so they stay out of
+#' so adjusted traits keep their training mean. A [gpatlas()] fit to the
+#' result keeps the adjustment, and its `predict()` adds the covariate effects
+#' back (the traits' original scale; do not add them again). Other models fitted
+#' to the adjusted traits (a lasso, say) add [gp_covar_effect()] to their
+#' predictions. Covariates never enter the genotype input, so they stay out of
 #' [gp_importance()].
 #'
 #' This is the two-step version of a joint model: covariate effects are

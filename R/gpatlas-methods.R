@@ -26,6 +26,16 @@ print.gpatlas <- function(x, ...) {
                        "traits\n"),
                 penalty, x$additive$nfolds, sum(nz > 0), n_pairs, kept, length(x$traits)))
   }
+  cov <- x$covar_adjustment
+  if (!is.null(cov)) {
+    how <- if (identical(cov$method, "joint")) "estimated with the additive path" else
+      "regressed out first"
+    cat(sprintf("  covariates: %s (%s; added back to predictions)\n",
+                paste(cov$columns, collapse = ", "), how))
+  }
+  if (identical(x$input, "probabilities")) {
+    cat("  genotype input: probability vectors\n")
+  }
   cat(network_notes(x), sep = "")
   h <- x$history
   if (is.null(h$member)) h$member <- 1L

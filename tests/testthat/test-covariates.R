@@ -128,6 +128,7 @@ test_that("joint estimates recover a covariate effect that the two-step fit bias
 test_that("a joint fit predicts, saves and handles missing covariates as the two-step one", {
   d <- confounded_sim(8, n = 120)
   fit <- gpatlas(. ~ ., d$data, quick_control(2L), addcovar = d$covar)
+  expect_output(print(fit), "covariates: .*estimated with the additive path")
   p <- predict(fit, d$data)
   expect_equal(fitted(fit), p)
   expect_equal(predict(fit, d$data, addcovar = d$covar), p)
@@ -186,4 +187,21 @@ test_that("bad covariates are refused with clear errors", {
                                                pair_top = 0L, seed = 1, threads = 1L,
                                                covar = matrix(NA_real_, 60, 1))),
                "covariates must be finite")
+})
+
+test_that("a fit to gp_covar_adjust() output keeps the adjustment and predicts the original scale", {
+  sim <- gp_simulate(n = 80, n_loci = 10, n_phenotypes = 2, n_causal = 1, seed = 1)
+  sex <- data.frame(sex = rep(c("f", "m"), 40), row.names = sim$ids)
+  sim$pheno[sex$sex == "m", 1] <- sim$pheno[sex$sex == "m", 1] + 5
+  adj <- gp_covar_adjust(sim, sex)
+  fit <- gpatlas(. ~ ., adj, gpatlas_control(epochs_pheno = 3, epochs_geno = 3, threads = 1,
+                                             verbose = FALSE, n_seeds = 1))
+  expect_identical(fit$covar_adjustment$method, "two-step")
+  p <- predict(fit, adj)
+  # The effect is added once: the predicted sex difference is the estimated one (about 5), not
+  # twice it, while the adjusted traits have none.
+  gap <- diff(tapply(p[, 1], sex$sex, mean))
+  est <- fit$covar_adjustment$coef[1, 1]
+  expect_equal(unname(gap), unname(est), tolerance = 0.25 * abs(est))
+  expect_lt(abs(diff(tapply(adj$pheno[, 1], sex$sex, mean))), 1e-8)
 })

@@ -70,6 +70,7 @@ test_that("one-hot probabilities fit, predict and rank exactly as the calls", {
   f_hard <- gpatlas(. ~ ., sim, ctl)
   expect_identical(f_soft$input, "probabilities")
   expect_identical(f_hard$input, "calls")
+  expect_output(print(f_soft), "genotype input: probability vectors")
   expect_equal(predict(f_soft, soft), predict(f_hard, sim), tolerance = 1e-12)
   expect_equal(f_soft$additive$coef, f_hard$additive$coef, tolerance = 1e-12)
   imp_soft <- gp_importance(f_soft, soft, verbose = FALSE)
