@@ -88,3 +88,32 @@ pair_data <- function(n, seed, blur = NULL) {
   storage.mode(geno) <- "integer"
   gp_data(cbind(t1 = y1, t2 = y2), geno, probs = blurred_probs(geno, 2L, blur, seed + 10))
 }
+
+# Importance by one prediction per ablated input, the slow reference of gp_importance(): with
+# calls, the carried allele's one-hot bit set to 0 (the locus left without a call); with
+# probabilities, each allele's non-zero probability set to 0 in turn.
+importance_by_prediction <- function(fit, test) {
+  base <- predict(fit, test)
+  sc <- fit$scaling$scale
+  A <- fit$n_alleles
+  out <- matrix(0, nrow(test$pheno), ncol(test$geno) * A)
+  for (i in seq_len(nrow(test$pheno))) {
+    one <- gp_subset(test, i)
+    for (l in seq_len(ncol(test$geno))) {
+      for (a in seq_len(A)) {
+        alt <- one
+        if (is.null(one$probs)) {
+          if (is.na(one$geno[1, l]) || one$geno[1, l] != a - 1L) next
+          alt$geno[1, l] <- NA
+        } else {
+          v <- one$probs[1, a, l]
+          if (is.na(v) || v == 0) next
+          alt$probs[1, a, l] <- 0
+        }
+        d <- (predict(fit, alt) - base[i, , drop = FALSE]) / sc
+        out[i, (l - 1) * A + a] <- sqrt(mean(d^2))
+      }
+    }
+  }
+  out
+}

@@ -125,26 +125,6 @@ test_that("the default model adds the additive path and the shrunk network", {
   expect_false(gpatlas_control(preset = "publication_simulated")$additive)
 })
 
-# Importance by one prediction per ablated allele: setting the carried allele's one-hot bit to
-# 0 leaves the locus without a call.
-importance_by_prediction <- function(fit, test) {
-  base <- predict(fit, test)
-  sc <- fit$scaling$scale
-  A <- fit$n_alleles
-  slow <- matrix(0, nrow(test$pheno), ncol(test$geno) * A)
-  for (i in seq_len(nrow(test$pheno))) {
-    for (l in seq_len(ncol(test$geno))) {
-      g <- test$geno[i, l]
-      if (is.na(g)) next
-      alt <- test
-      alt$geno[i, l] <- NA
-      d <- (predict(fit, gp_subset(alt, i)) - base[i, , drop = FALSE]) / sc
-      slow[i, (l - 1) * A + g + 1] <- sqrt(mean(d^2))
-    }
-  }
-  slow
-}
-
 test_that("importance through both paths equals one prediction per ablated allele", {
   fx <- additive_fixture()
   fit <- fx$fit

@@ -1,27 +1,5 @@
 # Tests of genotype probabilities as the model's input (gp_data(probs = ), see ?gp_probs).
 
-# Importance by one prediction per ablated input: the allele's probability set to 0.
-importance_by_prediction_probs <- function(fit, test) {
-  base <- predict(fit, test)
-  sc <- fit$scaling$scale
-  A <- fit$n_alleles
-  out <- matrix(0, nrow(test$pheno), ncol(test$geno) * A)
-  for (i in seq_len(nrow(test$pheno))) {
-    one <- gp_subset(test, i)
-    for (l in seq_len(ncol(test$geno))) {
-      for (a in seq_len(A)) {
-        v <- one$probs[1, a, l]
-        if (is.na(v) || v == 0) next
-        alt <- one
-        alt$probs[1, a, l] <- 0
-        d <- (predict(fit, alt) - base[i, , drop = FALSE]) / sc
-        out[i, (l - 1) * A + a] <- sqrt(mean(d^2))
-      }
-    }
-  }
-  out
-}
-
 probs_ctl <- function(...) {
   gpatlas_control(latent_dim = 3, pheno_hidden = 8, decoder_hidden = 8, geno_hidden = 16,
                   epochs_pheno = 5, epochs_geno = 5, threads = 1, n_seeds = 1,
@@ -116,7 +94,7 @@ test_that("importance on probabilities equals one prediction per ablated input",
   # Both alleles of locus 1 (in the model: trait 1 = x1 + x2 + 3 x1 x2) have an importance
   # wherever they have a probability.
   expect_true(all(imp$matrix[-2, 1:2] > 0))
-  expect_equal(unname(imp$matrix), importance_by_prediction_probs(fit, test), tolerance = 1e-5)
+  expect_equal(unname(imp$matrix), importance_by_prediction(fit, test), tolerance = 1e-5)
   # The slow C++ path (one forward pass per feature) agrees with the fast one.
   geno <- gpatlas:::model_genotypes(fit, test)
   args <- list(fit$params, unclass(fit$control), 2L, "genotype", geno, 2L,
