@@ -230,7 +230,7 @@ all_rows <- do.call(rbind, lapply(results, `[[`, "rows"))
 utils::write.csv(all_rows, out_csv, row.names = FALSE)
 header <- c(
   "# Multi-parent crosses: default gpatlas against a per-trait lasso", "",
-  sprintf(paste0("`Rscript bench/qtl2_multiparent.R %s`, %s UTC; machine: 2 cores (shared), ",
+  sprintf(paste0("`SPLITS=", n_splits, " Rscript bench/qtl2_multiparent.R %s`, %s UTC; machine: 2 cores (shared), ",
                  "load before %s; gpatlas %s, qtl2 %s, glmnet %s."),
           paste(basename(args), collapse = " "), format(Sys.time(), "%Y-%m-%d %H:%M", tz = "UTC"),
           load_before, as.character(packageVersion("gpatlas")),
