@@ -52,7 +52,10 @@ qtl2_two_parent <- c("bc", "f2", "riself", "risib", "dh")
 #' except that ties go to the first state rather than a random one. With
 #' `input = "calls"` the model takes these calls alone (the behaviour of
 #' earlier versions), and a warning says so when fewer than half of the
-#' vectors reach `minprob`. The default `minprob` is lower than `maxmarg()`'s
+#' vectors reach `minprob`. Measured (`bench/qtl2_multiparent.R`): on outbred
+#' Diversity Outbred mice the probability vectors made the model predict (held-out
+#' median R^2 0.026 vs -0.008 from calls); on ArabMAGIC inbred lines the calls
+#' did better (0.165 vs 0.139). The default `minprob` is lower than `maxmarg()`'s
 #' 0.95 because a missing call removes the locus for that individual, while a
 #' call with probability 0.5 to 0.95 still points to the likeliest state.
 #'
