@@ -117,3 +117,13 @@ importance_by_prediction <- function(fit, test) {
   }
   out
 }
+
+# The core's fast or slow (one forward pass per feature) importance of `test` for a two-trait
+# fit with the additive path; `pairs` (core indices) replaces the fit's pair terms.
+core_importance <- function(fit, test, slow, pairs = gpatlas:::pair_terms_c(fit$additive$pairs)) {
+  geno <- gpatlas:::model_genotypes(fit, test)
+  gpatlas:::cpp_importance(fit$params, unclass(fit$control), 2L, "genotype", geno, 2L,
+                           matrix(0, dim(geno)[1L], 2), FALSE, "prediction", slow, FALSE, -1L,
+                           fit$calibration[[1]], gpatlas:::additive_predict(fit$additive, geno, 2L),
+                           fit$additive$coef, "total", pairs)
+}

@@ -257,20 +257,13 @@ test_that("importance with pair terms equals one prediction per ablated allele",
   imp <- gp_importance(fit, test, verbose = FALSE)
   expect_equal(unname(imp$matrix), importance_by_prediction(fit, test), tolerance = 1e-5)
   # The slow C++ path agrees with the fast one.
-  geno <- gpatlas:::model_genotypes(fit, test)
-  args <- list(fit$params, unclass(fit$control), 2L, "genotype", geno, 2L,
-               matrix(0, nrow(geno), 2), FALSE, "prediction")
-  tail_args <- list(FALSE, -1L, fit$calibration[[1]],
-                    gpatlas:::additive_predict(fit$additive, geno, 2L), fit$additive$coef,
-                    "total", gpatlas:::pair_terms_c(fit$additive$pairs))
-  fast <- do.call(gpatlas:::cpp_importance, c(args, FALSE, tail_args))
-  slow <- do.call(gpatlas:::cpp_importance, c(args, TRUE, tail_args))
-  expect_equal(fast$per_individual, slow$per_individual, tolerance = 1e-6)
+  fast <- core_importance(fit, test, slow = FALSE)
+  expect_equal(fast$per_individual, core_importance(fit, test, slow = TRUE)$per_individual,
+               tolerance = 1e-6)
   # A term naming a locus outside the model is refused.
   bad <- gpatlas:::pair_terms_c(fit$additive$pairs)
   bad$locus2[1] <- 99L
-  tail_args[[7]] <- bad
-  expect_error(do.call(gpatlas:::cpp_importance, c(args, FALSE, tail_args)), "outside the model")
+  expect_error(core_importance(fit, test, slow = FALSE, pairs = bad), "outside the model")
   path <- tempfile(fileext = ".rds")
   saveRDS(fit, path)
   expect_identical(predict(readRDS(path), test), predict(fit, test))

@@ -96,14 +96,8 @@ test_that("importance on probabilities equals one prediction per ablated input",
   expect_true(all(imp$matrix[-2, 1:2] > 0))
   expect_equal(unname(imp$matrix), importance_by_prediction(fit, test), tolerance = 1e-5)
   # The slow C++ path (one forward pass per feature) agrees with the fast one.
-  geno <- gpatlas:::model_genotypes(fit, test)
-  args <- list(fit$params, unclass(fit$control), 2L, "genotype", geno, 2L,
-               matrix(0, 5, 2), FALSE, "prediction")
-  tail_args <- list(FALSE, -1L, fit$calibration[[1]],
-                    gpatlas:::additive_predict(fit$additive, geno, 2L), fit$additive$coef,
-                    "total", gpatlas:::pair_terms_c(fit$additive$pairs))
-  fast <- do.call(gpatlas:::cpp_importance, c(args, FALSE, tail_args))
-  slow <- do.call(gpatlas:::cpp_importance, c(args, TRUE, tail_args))
+  fast <- core_importance(fit, test, slow = FALSE)
+  slow <- core_importance(fit, test, slow = TRUE)
   expect_equal(fast$per_individual, slow$per_individual, tolerance = 1e-6)
   expect_equal(fast$per_phenotype, slow$per_phenotype, tolerance = 1e-6)
 })
