@@ -95,12 +95,17 @@ check_probs <- function(probs, ids, markers, n_alleles) {
   }
   states <- names_in[[2L]]
   if (is.null(states)) states <- as.character(seq_len(d[2L]) - 1L)
-  if (d[2L] < n_alleles) {
-    full <- array(0, c(d[1L], n_alleles, d[3L]))
-    full[, seq_len(d[2L]), ] <- probs
-    probs <- full
-    states <- c(states, as.character(seq.int(d[2L], n_alleles - 1L)))
-  }
+  if (d[2L] < n_alleles) states <- c(states, as.character(seq.int(d[2L], n_alleles - 1L)))
+  probs <- pad_states(probs, n_alleles)
   dimnames(probs) <- list(ids, states, markers)
   probs
+}
+
+# A probability array with n_alleles states: states it lacks are added with probability 0.
+pad_states <- function(probs, n_alleles) {
+  d <- dim(probs)
+  if (d[2L] >= n_alleles) return(probs)
+  full <- array(0, c(d[1L], n_alleles, d[3L]))
+  full[, seq_len(d[2L]), ] <- probs
+  full
 }

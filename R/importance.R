@@ -143,11 +143,7 @@ genotype_input <- function(data, markers, n_alleles) {
   }
   p <- data$probs[, , match(markers, colnames(data$geno)), drop = FALSE]
   storage.mode(p) <- "double"
-  d <- dim(p)
-  if (d[2L] == n_alleles) return(p)
-  out <- array(0, c(d[1L], n_alleles, d[3L]))  # states the data lack have probability 0
-  out[, seq_len(d[2L]), ] <- p
-  out
+  pad_states(p, n_alleles)  # states the data lack have probability 0
 }
 
 locus_importance <- function(features, n_alleles) {

@@ -82,19 +82,9 @@ double centre_coefficients(const double* b, const Mat& freq, const std::vector<i
   return shift;
 }
 
-// One side of a pair term: the allele's input minus the centre times the locus's total input
-// (1 for a call or a probability vector, 0 for a missing call, which removes the term).
-double pair_side(const GenoData& g, int i, int locus, int allele, double centre) {
-  if (!called(g, i, locus)) return 0;
-  if (!g.soft()) return (code_at(g, i, locus) == allele) - centre;
-  double total = 0;
-  for (int a = 0; a < g.alleles; ++a) total += g.value(i, locus, a);
-  return g.value(i, locus, allele) - centre * total;
-}
-
 double pair_value(const PairTerm& t, const GenoData& g, int i) {
-  return pair_side(g, i, t.locus1, t.allele1, t.centre1) *
-         pair_side(g, i, t.locus2, t.allele2, t.centre2);
+  return g.pair_side(i, t.locus1, t.allele1, t.centre1) *
+         g.pair_side(i, t.locus2, t.allele2, t.centre2);
 }
 
 // Fewest training individuals that must carry both alleles of a pair term for it to be a

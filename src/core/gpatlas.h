@@ -68,6 +68,17 @@ struct GenoData {
     if (soft()) return probs[(static_cast<size_t>(i) * loci + l) * alleles + a];
     return codes[static_cast<size_t>(i) * loci + l] == a ? 1.0f : 0.0f;
   }
+  // One side of a pair term of the additive path: the allele's input minus `centre` times the
+  // locus's total input (1 for a call or a probability vector), i.e. the centred indicator of a
+  // call; 0 without a call, which removes the term.
+  double pair_side(int64_t i, int64_t locus, int64_t allele, double centre) const {
+    const uint8_t code = codes[static_cast<size_t>(i) * loci + locus];
+    if (code == kMissingCode) return 0.0;
+    if (!soft()) return (code == allele ? 1.0 : 0.0) - centre;
+    double total = 0;
+    for (int a = 0; a < alleles; ++a) total += value(i, locus, a);
+    return value(i, locus, allele) - centre * total;
+  }
 };
 
 // One named parameter or buffer; data is row-major with the given shape.

@@ -111,26 +111,18 @@ struct AdditiveView {
     }
   }
   bool active() const { return base.defined(); }
-  // One side of a term for individual i: the allele's input minus the centre times the
-  // locus's total input, i.e. the centred indicator (x - centre) of a call, 0 without one.
-  double side(int64_t i, int locus, int allele, double centre) const {
-    const uint8_t code = geno->codes[static_cast<size_t>(i) * geno->loci + locus];
-    if (code == kMissingCode) return 0.0;
-    if (!geno->soft()) return (code == allele ? 1.0 : 0.0) - centre;
-    double total = 0;
-    for (int a = 0; a < geno->alleles; ++a) total += geno->value(i, locus, a);
-    return geno->value(i, locus, allele) - centre * total;
-  }
   // A side is linear in the locus's inputs: removing a unit of input of `allele` at its locus
   // lowers it by ([allele == the side's allele] - centre). The term's change per unit removed
   // is the weight times that and the other side. For a call, removing the carried allele
   // leaves the locus without a call and removes the term: the change is the term's value.
   double term_change(int64_t i, const OutputMap::PairTerm& pt, int64_t locus,
                      int64_t allele) const {
-    const double s1 = locus == pt.locus1 ? (allele == pt.allele1 ? 1.0 : 0.0) - pt.centre1
-                                         : side(i, pt.locus1, pt.allele1, pt.centre1);
-    const double s2 = locus == pt.locus2 ? (allele == pt.allele2 ? 1.0 : 0.0) - pt.centre2
-                                         : side(i, pt.locus2, pt.allele2, pt.centre2);
+    const double s1 = locus == pt.locus1
+                          ? (allele == pt.allele1 ? 1.0 : 0.0) - pt.centre1
+                          : geno->pair_side(i, pt.locus1, pt.allele1, pt.centre1);
+    const double s2 = locus == pt.locus2
+                          ? (allele == pt.allele2 ? 1.0 : 0.0) - pt.centre2
+                          : geno->pair_side(i, pt.locus2, pt.allele2, pt.centre2);
     return pt.weight * s1 * s2;
   }
   void apply(int64_t i, const std::vector<int64_t>& feats, const torch::Tensor& x,
